@@ -1,0 +1,38 @@
+# The two commands a reader needs: `make book` and `make test`.
+# Both create a local virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# TensorFlow prints start-up notes on stderr; level 2 keeps warnings and errors only.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: install book test lab lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -e ".[dev]"
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check labsupport tests scripts notebooks
+	$(BIN)/ruff format --check labsupport tests scripts
+
+clean:
+	rm -rf _build

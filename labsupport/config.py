@@ -1,0 +1,67 @@
+"""Full mode and fast mode.
+
+Every chapter runs in *full mode* by default: it trains until the model has learned what the
+chapter claims, and the assertions check it. *Fast mode* shrinks epochs and data so the test
+suite can run every notebook in a few minutes; claims about parameter counts and shapes are
+still checked, claims about how well a model learned are not.
+
+Set the environment variable ``LABSUPPORT_FAST=1`` before starting Jupyter (or before running
+``pytest``) to switch fast mode on.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TypeVar
+
+FAST_ENV = "LABSUPPORT_FAST"
+_TRUE = {"1", "true", "yes", "on"}
+
+T = TypeVar("T")
+
+
+def fast_mode() -> bool:
+    """Return True when ``LABSUPPORT_FAST`` asks for the quick, test-sized run."""
+    return os.environ.get(FAST_ENV, "").strip().lower() in _TRUE
+
+
+def pick(full: T, fast: T) -> T:
+    """Return ``full`` in full mode and ``fast`` in fast mode.
+
+    Example: ``epochs = pick(full=1000, fast=20)``.
+    """
+    return fast if fast_mode() else full
+
+
+def show_mode() -> str:
+    """Print and return a one-line note on the mode this notebook runs in."""
+    if fast_mode():
+        line = (
+            f"Fast mode ({FAST_ENV}=1): fewer epochs and less data; "
+            "claims about learning are not checked."
+        )
+    else:
+        line = "Full mode: every model is trained until the claims below hold."
+    print(line)
+    return line
+
+
+def check_keras() -> str:
+    """Make sure Keras 3 is installed; explain what to do when it is not. Returns the version."""
+    try:
+        import keras
+    except ImportError as exc:
+        raise ImportError(
+            "Keras is not installed. Install TensorFlow 2.16 or newer, which brings Keras 3: "
+            "pip install 'tensorflow>=2.16'"
+        ) from exc
+    version = keras.__version__
+    major = int(version.split(".")[0])
+    if major < 3:
+        raise RuntimeError(
+            f"This book is written for Keras 3 and you have Keras {version}. "
+            "Install TensorFlow 2.16 or newer (pip install -U 'tensorflow>=2.16'), then restart "
+            "the kernel. If you must stay on Keras 2, the ideas carry over, but shapes print "
+            "differently, errors read differently and some checks here will not run."
+        )
+    return version

@@ -1,0 +1,110 @@
+"""Building blocks for checkers: each raises :class:`Incorrect` with a message that names the fix.
+
+They read only what Keras 3 offers (``model.inputs``, ``model.outputs``, ``count_params()``,
+layer types), never attributes Keras 3 removed such as ``layer.input_shape``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from labsupport.exercises.core import Incorrect
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+def fmt_shape(shape: Any) -> str:
+    """Show a shape the way Keras prints it: ``(None, 5, 1)``."""
+    return "(" + ", ".join("None" if d is None else str(int(d)) for d in shape) + (
+        ",)" if len(shape) == 1 else ")"
+    )
+
+
+def model(answer: Any, what: str = "your model") -> Any:
+    """The answer must be a built Keras model with a known input; return it."""
+    import keras
+
+    if isinstance(answer, type) and issubclass(answer, keras.Model):
+        raise Incorrect(
+            f"{what[0].upper()}{what[1:]} is the class {answer.__name__}, not a model: call it, e.g. "
+            "keras.Sequential([...])."
+        )
+    if isinstance(answer, keras.layers.Layer) and not isinstance(answer, keras.Model):
+        raise Incorrect(
+            f"{what[0].upper()}{what[1:]} is a single {type(answer).__name__} layer. Put the layers in a model: "
+            "keras.Sequential([keras.Input(...), ...])."
+        )
+    if not isinstance(answer, keras.Model):
+        raise Incorrect(
+            f"Expected a Keras model (keras.Sequential or keras.Model); {what} is a "
+            f"{_type_name(answer)}."
+        )
+    try:
+        inputs = answer.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not answer.built or not inputs:
+        raise Incorrect(
+            f"{what[0].upper()}{what[1:]} has no input shape yet, so Keras has not built it and cannot count its "
+            "parameters. Start the model with keras.Input(shape), e.g. "
+            "keras.Sequential([keras.Input((1, 1)), ...])."
+        )
+    return answer
+
+
+def input_shape(m: Any) -> tuple:
+    return tuple(m.inputs[0].shape)
+
+
+def output_shape(m: Any) -> tuple:
+    return tuple(m.outputs[0].shape)
+
+
+def layers_of(m: Any, layer_type: type) -> list:
+    """The layers of ``m`` of ``layer_type``, including those wrapped in TimeDistributed."""
+    import keras
+
+    found = []
+    for layer in m.layers:
+        if isinstance(layer, layer_type):
+            found.append(layer)
+        elif isinstance(layer, keras.layers.TimeDistributed) and isinstance(
+            layer.layer, layer_type
+        ):
+            found.append(layer.layer)
+    return found
+
+
+def array(answer: Any, name: str) -> np.ndarray:
+    """The answer must be array-like of numbers; return it as a NumPy array."""
+    if answer is None:
+        raise Incorrect(f"{name} is None. Did your cell end with a call that returns nothing, "
+                        "such as print() or an in-place method?")
+    if isinstance(answer, str):
+        raise Incorrect(f"{name} is a string ({answer!r}); expected an array of numbers.")
+    try:
+        arr = np.asarray(answer)
+    except Exception as exc:
+        raise Incorrect(f"{name} could not be turned into an array: {exc}") from exc
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise Incorrect(f"{name} should hold numbers; it holds {arr.dtype} values.")
+    return arr
+
+
+def whole_number(answer: Any, name: str = "your answer") -> int:
+    """The answer must be a whole number (an int, or a float with nothing after the point)."""
+    if isinstance(answer, bool) or answer is None or isinstance(answer, str):
+        raise Incorrect(f"{name} should be a whole number; it is {answer!r}.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError) as exc:
+        raise Incorrect(f"{name} should be a whole number; it is a {_type_name(answer)}.") from exc
+    if not value.is_integer():
+        raise Incorrect(f"{name} should be a whole number of parameters; it is {answer}.")
+    return int(value)
