@@ -122,5 +122,9 @@ def _order(key: str) -> tuple:
 
 
 def _load_all() -> None:
-    # Importing a section module registers its figures.
-    from labsupport.figures import echo  # noqa: F401
+    """Import every section module in this package; importing one registers its figures."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")

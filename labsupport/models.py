@@ -1,0 +1,257 @@
+"""Models for MNIST read as a sequence of quadrants, and a callback that stops on time.
+
+Chapter 8 and the benchmarks share these builders, so a model is defined once:
+
+* :func:`quadrant_cnn_lstm` — the fast design: a small CNN reads each 14 × 14 quadrant (the
+  four steps are folded into the batch axis, so the CNN runs once on ``4 × batch`` images),
+  then an LSTM reads the four feature vectors in order.
+* :func:`naive_td_cnn_lstm` — the design of the original question, channels last: two
+  unpadded convolutions, a pooling layer, all wrapped in TimeDistributed, then a tiny LSTM.
+* :func:`whole_image_cnn` — the baseline without any sequence: a small CNN on the 28 × 28 image.
+* :func:`convlstm_quadrants` — a ConvLSTM2D reads the quadrants: the convolutions sit inside
+  the recurrence.
+* :class:`TimeBudget` — stops ``fit`` once a wall-clock budget is spent.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+QUADRANT_SHAPE = (4, 14, 14, 1)
+"""One sample: four steps, each a 14 × 14 quadrant with one channel (channels last)."""
+
+
+def _keras():
+    import keras
+
+    return keras
+
+
+def quadrant_cnn(
+    filters: tuple[int, int] = (32, 64), *, image_shape: tuple[int, int, int] = (14, 14, 1)
+) -> Any:
+    """The per-quadrant CNN: two conv blocks (conv, batch norm, ReLU, pool), then Flatten.
+
+    On a 14 × 14 × 1 quadrant the output is ``3 × 3 × filters[1]`` features.
+    """
+    keras = _keras()
+    layers = keras.layers
+    f1, f2 = filters
+    return keras.Sequential(
+        [
+            keras.Input(image_shape),
+            layers.Conv2D(f1, 3, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),  # 14 -> 7
+            layers.Conv2D(f2, 3, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),  # 7 -> 3
+            layers.Flatten(),
+        ],
+        name="quadrant_cnn",
+    )
+
+
+def quadrant_cnn_lstm(
+    *,
+    steps: int = 4,
+    filters: tuple[int, int] = (32, 64),
+    lstm_units: int = 128,
+    classes: int = 10,
+    fold: bool = True,
+) -> Any:
+    """CNN per quadrant, then an LSTM over the quadrants, then a softmax over the digits.
+
+    Args:
+        steps: quadrants per sample (4).
+        filters: filters of the two conv blocks of :func:`quadrant_cnn`.
+        lstm_units: units of the LSTM that reads the per-quadrant features.
+        classes: number of classes (10 digits).
+        fold: fold the time axis into the batch axis around the CNN (one convolution over
+            ``steps × batch`` images). With ``fold=False`` the CNN is wrapped in
+            ``TimeDistributed``, which in Keras 3 calls it once per step; the weights, the
+            parameter count and the output are the same.
+
+    Input ``(None, steps, 14, 14, 1)``, output ``(None, classes)``.
+    """
+    keras = _keras()
+    layers, ops = keras.layers, keras.ops
+    cnn = quadrant_cnn(filters)
+    inputs = keras.Input((steps, 14, 14, 1), name="quadrants")
+    if fold:
+        images = ops.reshape(inputs, (-1, 14, 14, 1))  # (batch * steps, 14, 14, 1)
+        features = cnn(images)
+        features = ops.reshape(features, (-1, steps, features.shape[-1]))
+    else:
+        features = layers.TimeDistributed(cnn, name="cnn_per_step")(inputs)
+    x = layers.LSTM(lstm_units, name="lstm")(features)
+    outputs = layers.Dense(classes, activation="softmax", name="digit")(x)
+    return keras.Model(inputs, outputs, name="quadrant_cnn_lstm")
+
+
+def naive_td_cnn_lstm(*, steps: int = 4, height: int = 56, width: int = 14) -> Any:
+    """The original question's model, channels last, each per-image layer in TimeDistributed.
+
+    Conv2D(32, 3) → Conv2D(32, 3) → MaxPooling2D(2) → Flatten, per step; Dropout; LSTM(5);
+    Dense(50); Dense(10, softmax). On the width-stacked layout (4, 56, 14, 1) the conv output
+    per step is (26, 5, 32), the channels-last form of the question's (32, 26, 5).
+    """
+    keras = _keras()
+    layers = keras.layers
+    td = layers.TimeDistributed
+    return keras.Sequential(
+        [
+            keras.Input((steps, height, width, 1)),
+            td(layers.Conv2D(32, 3, activation="relu"), name="td_conv1"),
+            td(layers.Conv2D(32, 3, activation="relu"), name="td_conv2"),
+            td(layers.MaxPooling2D(2), name="td_pool"),
+            td(layers.Flatten(), name="td_flatten"),
+            layers.Dropout(0.25),
+            layers.LSTM(5),
+            layers.Dense(50, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="naive_td_cnn_lstm",
+    )
+
+
+def whole_image_cnn(*, filters: tuple[int, int] = (32, 64), classes: int = 10) -> Any:
+    """A plain CNN on the whole 28 × 28 image: the baseline without a sequence."""
+    keras = _keras()
+    layers = keras.layers
+    f1, f2 = filters
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(f1, 3, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),  # 28 -> 14
+            layers.Conv2D(f2, 3, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),  # 14 -> 7
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(classes, activation="softmax"),
+        ],
+        name="whole_image_cnn",
+    )
+
+
+def convlstm_quadrants(*, filters: int = 16, steps: int = 4, classes: int = 10) -> Any:
+    """ConvLSTM2D over the quadrant sequence: convolutions inside the recurrent transitions."""
+    keras = _keras()
+    layers = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input((steps, 14, 14, 1)),
+            layers.ConvLSTM2D(filters, 3, padding="same"),  # last state: (14, 14, filters)
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(classes, activation="softmax"),
+        ],
+        name="convlstm_quadrants",
+    )
+
+
+def one_cycle(
+    total_steps: int, *, peak: float = 3e-3, warmup_fraction: float = 0.15, start: float = 3e-4
+) -> Any:
+    """A one-cycle learning rate: linear warm-up to ``peak``, then cosine decay to near zero."""
+    keras = _keras()
+    total_steps = max(int(total_steps), 2)
+    warmup = max(1, int(total_steps * warmup_fraction))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=start,
+        decay_steps=max(1, total_steps - warmup),
+        alpha=0.01,
+        warmup_target=peak,
+        warmup_steps=warmup,
+    )
+
+
+def _callback_base():
+    return _keras().callbacks.Callback
+
+
+class TimeBudget(_callback_base()):  # type: ignore[misc]
+    """Stop training once ``seconds`` of wall-clock time have passed since ``fit`` started.
+
+    The check runs after every batch, so ``fit`` overshoots by at most one batch. After
+    training, ``seconds_used``, ``epochs_run`` (a fraction when it stopped mid-epoch),
+    ``batches_run`` and ``stopped_early`` say what happened.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        if not seconds > 0:
+            raise ValueError(f"the budget must be a positive number of seconds, got {seconds!r}")
+        self.seconds = float(seconds)
+        self.seconds_used = 0.0
+        self.batches_run = 0
+        self.epochs_run = 0.0
+        self.stopped_early = False
+        self._start = 0.0
+        self._epoch_batches = 0
+        self._steps_per_epoch: int | None = None
+
+    def on_train_begin(self, logs: Any = None) -> None:
+        self._start = time.perf_counter()
+        self.batches_run = 0
+        self.epochs_run = 0.0
+        self.stopped_early = False
+        self._steps_per_epoch = (self.params or {}).get("steps")
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        self._epoch_batches = 0
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        self.batches_run += 1
+        self._epoch_batches += 1
+        self.seconds_used = time.perf_counter() - self._start
+        if self.seconds_used >= self.seconds:
+            self.stopped_early = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        self.epochs_run = math.floor(self.epochs_run) + 1.0
+        self._epoch_batches = 0
+
+    def on_train_end(self, logs: Any = None) -> None:
+        self.seconds_used = time.perf_counter() - self._start
+        if self._epoch_batches and self._steps_per_epoch:
+            self.epochs_run = math.floor(self.epochs_run) + self._epoch_batches / self._steps_per_epoch
+
+
+def fit_within(
+    model: Any,
+    x: Any,
+    y: Any,
+    *,
+    seconds: float,
+    epochs: int,
+    batch_size: int = 128,
+    peak_lr: float = 3e-3,
+    seed: int = 0,
+) -> TimeBudget:
+    """Compile ``model`` with Adam on a one-cycle schedule and train it within ``seconds``.
+
+    The schedule is planned for ``epochs`` full epochs; :class:`TimeBudget` stops earlier if
+    the wall-clock budget runs out. Labels are integers (sparse categorical cross-entropy).
+    Returns the budget callback, which records the time and epochs actually spent.
+    """
+    keras = _keras()
+    keras.utils.set_random_seed(seed)
+    steps = epochs * math.ceil(len(x) / batch_size)
+    model.compile(
+        optimizer=keras.optimizers.Adam(one_cycle(steps, peak=peak_lr)),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    budget = TimeBudget(seconds)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=[budget], verbose=0)
+    return budget

@@ -1,0 +1,59 @@
+"""environment.yml, pyproject.toml, the Makefile and the README tell the same story."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+ENV = yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def _python_pin():
+    pins = [d for d in ENV["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert len(pins) == 1, "environment.yml must pin one python"
+    return pins[0].split("=", 1)[1]
+
+
+def test_environment_python_satisfies_requires_python():
+    minimum = PYPROJECT["project"]["requires-python"].removeprefix(">=")
+    assert tuple(map(int, _python_pin().split("."))) >= tuple(map(int, minimum.split(".")))
+
+
+def test_environment_installs_the_project_with_its_extras():
+    deps = ENV["dependencies"]
+    assert "pip" in deps
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
+    extras = set(PYPROJECT["project"]["optional-dependencies"])
+    installs = [line for line in pip_section if re.match(r"-e\s+\"?\.\[", line)]
+    assert installs, "environment.yml must install the project itself through pip"
+    wanted = set(re.search(r"\[(.*)\]", installs[0]).group(1).split(","))
+    assert wanted == extras, f"environment.yml installs extras {wanted}, pyproject has {extras}"
+    # Everything else comes from pyproject.toml: no package is listed twice with other pins.
+    others = [d for d in deps if isinstance(d, str) and d not in ("pip",) and not d.startswith("python")]
+    assert not others, f"list packages in pyproject.toml, not environment.yml: {others}"
+
+
+def test_jupyter_book_is_pinned_below_2():
+    dev = PYPROJECT["project"]["optional-dependencies"]["dev"]
+    jb = [d for d in dev if d.startswith("jupyter-book")]
+    assert jb and "<2" in jb[0]
+
+
+def test_tensorflow_brings_keras_3():
+    deps = PYPROJECT["project"]["dependencies"]
+    tf = [d for d in deps if d.startswith("tensorflow")]
+    assert tf and ">=2.16" in tf[0]
+
+
+def test_makefile_and_readme_agree():
+    makefile = (ROOT / "Makefile").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert 'pip install -e ".[dev]"' in makefile
+    for target in ("book", "test"):
+        assert re.search(rf"^{target}:", makefile, re.M), f"Makefile lacks {target}"
+        assert f"make {target}" in readme, f"README does not mention make {target}"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "make book" in ci

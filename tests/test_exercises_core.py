@@ -1,0 +1,78 @@
+"""The self-grading framework itself: outcomes, placeholder, display."""
+
+from labsupport.exercises import PLACEHOLDER, Incorrect, Outcome, ____, exercise
+from labsupport.exercises.core import contains_placeholder
+
+
+@exercise("demo.q1", hints=("first", "second"), solution="answer = 42\n")
+def q1(answer):
+    """Give the answer."""
+    if answer == 41:
+        raise Incorrect("One short: add one.")
+    if answer != 42:
+        raise Incorrect("Not the answer.")
+    return "Right."
+
+
+@exercise("demo.q2")
+def q2(items):
+    """Broken checker for a list answer."""
+    return items[10]  # raises IndexError on short lists
+
+
+def test_title_comes_from_docstring():
+    assert q1.title == "Give the answer."
+    assert q1.name == "demo.q1"
+
+
+def test_correct():
+    fb = q1.check(42)
+    assert fb.outcome is Outcome.CORRECT and fb.correct
+    assert "Right." in str(fb)
+
+
+def test_incorrect_carries_the_message():
+    fb = q1.check(41)
+    assert fb.outcome is Outcome.INCORRECT
+    assert "add one" in fb.message
+
+
+def test_placeholder_is_not_attempted():
+    assert ____ is PLACEHOLDER
+    assert q1.check(____).outcome is Outcome.NOT_ATTEMPTED
+    assert q1.check().outcome is Outcome.NOT_ATTEMPTED
+    assert contains_placeholder([1, (2, ____)])
+    assert contains_placeholder({"a": ____})
+    assert not contains_placeholder([1, 2])
+
+
+def test_unexpected_error_is_could_not_check():
+    fb = q2.check([1, 2])
+    assert fb.outcome is Outcome.COULD_NOT_CHECK
+    assert "IndexError" in fb.message
+
+
+def test_hints_and_solution():
+    assert "first" in str(q1.hint())
+    assert "second" in str(q1.hint(2))
+    assert "second" in str(q1.hint(99))  # clamped to the last hint
+    assert "answer = 42" in str(q1.solution())
+    assert "no hint" in str(q2.hint())
+
+
+def test_html_and_text_views():
+    fb = q1.check(41)
+    html = fb._repr_html_()
+    assert "data-outcome='incorrect'" in html and "add one" in html
+    text = str(q1.check(42))
+    assert text.startswith("demo.q1: ") and "Correct" in text
+    assert "<" not in text
+
+
+def test_html_escapes_learner_text():
+    @exercise("demo.q3")
+    def q3(answer):
+        """Echo."""
+        raise Incorrect(f"You gave {answer}")
+
+    assert "&lt;b&gt;" in q3.check("<b>")._repr_html_()
