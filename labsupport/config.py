@@ -33,8 +33,8 @@ def pick(full: T, fast: T) -> T:
     return fast if fast_mode() else full
 
 
-def show_mode() -> str:
-    """Print and return a one-line note on the mode this notebook runs in."""
+def mode_note() -> str:
+    """A one-line note on the mode this notebook runs in."""
     if fast_mode():
         line = (
             f"Fast mode ({FAST_ENV}=1): fewer epochs and less data; "
@@ -42,8 +42,12 @@ def show_mode() -> str:
         )
     else:
         line = "Full mode: every model is trained until the claims below hold."
-    print(line)
     return line
+
+
+def show_mode() -> None:
+    """Print the one-line note on the mode this notebook runs in."""
+    print(mode_note())
 
 
 def check_keras() -> str:

@@ -74,8 +74,8 @@ def get(key: str) -> Figure:
         raise KeyError(f"no figure {key!r}; known: {', '.join(sorted(FIGURES))}") from None
 
 
-def claim(key: str, live: Any) -> Any:
-    """Check a value computed in a chapter against the source's figure; print and return it.
+def claim(key: str, live: Any) -> None:
+    """Check a value computed in a chapter against the source's figure, and print both.
 
     Raises:
         AssertionError: the live value differs from what the source states.
@@ -88,7 +88,6 @@ def claim(key: str, live: Any) -> Any:
             f"{figure.topic}: computed {_fmt(live)}, but the source states {_fmt(figure.source)}."
         )
     print(f"✓ {figure.topic}: {_fmt(live)} (the source states {_fmt(figure.source)})")
-    return live
 
 
 @dataclass(frozen=True)
