@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 # TensorFlow prints start-up notes on stderr; level 2 keeps warnings and errors only.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
+# Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
+JOBS ?= 2
+
 .PHONY: install book test lab lint clean
 
 install: $(STAMP)
@@ -25,7 +28,7 @@ book: $(STAMP)
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)
-	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax
+	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -n $(JOBS) --dist loadfile
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
