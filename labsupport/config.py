@@ -41,7 +41,7 @@ def mode_note() -> str:
             "claims about learning are not checked."
         )
     else:
-        line = "Full mode: every model is trained until the claims below hold."
+        line = "Full mode: full-size data and training; every claim below is checked."
     return line
 
 

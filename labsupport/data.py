@@ -38,8 +38,7 @@ MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
 SAMPLE_NAME = "mnist_sample.npz"
 
 MNIST_CREDIT = (
-    "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, "
-    "licensed under CC BY-SA 3.0."
+    "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, licensed under CC BY-SA 3.0."
 )
 
 # Quadrants are numbered as they lie on the page: 1 2 on top, 3 4 below.
@@ -72,7 +71,7 @@ def echo_one_to_one(length: int = 5) -> tuple[np.ndarray, np.ndarray]:
 
 
 def echo_many_to_one(length: int = 5) -> tuple[np.ndarray, np.ndarray]:
-    """One sample of ``length`` steps; the target is one flat vector: (1, length, 1) → (1, length)."""
+    """One sample of ``length`` steps, one flat target vector: (1, length, 1) → (1, length)."""
     seq = echo_sequence(length)
     return seq.reshape(1, length, 1), seq.reshape(1, length)
 
@@ -223,10 +222,14 @@ def load_mnist(
                 arrays = _keras_download()
             except Exception as exc:  # offline machines end up here; fall back to the sample
                 if verbose:
-                    print(f"Keras could not download MNIST ({type(exc).__name__}); "
-                          "using the bundled sample.")
+                    print(
+                        f"Keras could not download MNIST ({type(exc).__name__}); "
+                        "using the bundled sample."
+                    )
             else:
-                result = MnistData(**arrays, source="keras-download", location=str(keras_cache_path()))
+                result = MnistData(
+                    **arrays, source="keras-download", location=str(keras_cache_path())
+                )
         if result is None:
             sample = bundled_sample_path()
             result = MnistData(

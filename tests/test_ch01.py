@@ -127,7 +127,9 @@ def test_q3_real_mistakes(answer, phrase):
     fb = ch01.q3.check(answer)
     assert fb.outcome is Outcome.INCORRECT
     assert phrase in fb.message
-    assert "140" not in fb.message.replace(str(answer), "")  # the count is the exercise; do not give it away
+    assert "140" not in fb.message.replace(
+        str(answer), ""
+    )  # the count is the exercise; do not give it away
 
 
 def test_q3_accepts_numpy_and_float_whole_numbers():

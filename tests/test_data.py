@@ -6,7 +6,6 @@ import pytest
 from labsupport import data
 from labsupport.data import MnistFileError
 
-
 # ------------------------------------------------------------------ echo
 
 

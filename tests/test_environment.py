@@ -1,9 +1,9 @@
 """environment.yml, pyproject.toml, the Makefile and the README tell the same story."""
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,9 @@ def test_environment_installs_the_project_with_its_extras():
     wanted = set(re.search(r"\[(.*)\]", installs[0]).group(1).split(","))
     assert wanted == extras, f"environment.yml installs extras {wanted}, pyproject has {extras}"
     # Everything else comes from pyproject.toml: no package is listed twice with other pins.
-    others = [d for d in deps if isinstance(d, str) and d not in ("pip",) and not d.startswith("python")]
+    others = [
+        d for d in deps if isinstance(d, str) and d not in ("pip",) and not d.startswith("python")
+    ]
     assert not others, f"list packages in pyproject.toml, not environment.yml: {others}"
 
 

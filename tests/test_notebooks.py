@@ -114,7 +114,9 @@ def test_exercises_follow_their_solutions(notebook):
         following = next((c for c in cells[i + 1 :] if c.cell_type == "code"), None)
         assert following is not None, "a solution cell must be followed by its check"
         match = CHECK_CALL.search(following.source)
-        assert match, f"the cell after a solution must call chNN.qM.check(...): {following.source!r}"
+        assert match, (
+            f"the cell after a solution must call chNN.qM.check(...): {following.source!r}"
+        )
         assert match.group(1) == chapter, f"{path.name} uses {match.group(1)}"
         name = f"{match.group(1)}.{match.group(2)}"
         assert name in exercises, f"{name} is not defined in labsupport.exercises.{chapter}"

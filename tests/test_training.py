@@ -22,7 +22,7 @@ def test_fit_passes_makes_the_same_updates_as_epochs():
     history = fit_passes(fast, x, y, passes=20, batch_size=5)
     assert history.passes == 20
     assert len(history.history["loss"]) == 2  # one value per 10 passes
-    for a, b in zip(plain.get_weights(), fast.get_weights()):
+    for a, b in zip(plain.get_weights(), fast.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 

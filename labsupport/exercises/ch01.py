@@ -48,8 +48,7 @@ def q1(x: Any, y: Any) -> str:
         )
     if x.shape != (5, 1, 1):
         raise Incorrect(
-            f"x has shape {x.shape}; the one-to-one framing needs 5 samples × 1 step × "
-            "1 feature."
+            f"x has shape {x.shape}; the one-to-one framing needs 5 samples × 1 step × 1 feature."
         )
     if not np.allclose(x.ravel(), seq):
         raise Incorrect(

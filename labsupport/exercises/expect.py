@@ -21,8 +21,10 @@ def _type_name(value: Any) -> str:
 
 def fmt_shape(shape: Any) -> str:
     """Show a shape the way Keras prints it: ``(None, 5, 1)``."""
-    return "(" + ", ".join("None" if d is None else str(int(d)) for d in shape) + (
-        ",)" if len(shape) == 1 else ")"
+    return (
+        "("
+        + ", ".join("None" if d is None else str(int(d)) for d in shape)
+        + (",)" if len(shape) == 1 else ")")
     )
 
 
@@ -30,15 +32,16 @@ def model(answer: Any, what: str = "your model") -> Any:
     """The answer must be a built Keras model with a known input; return it."""
     import keras
 
+    subject = what[0].upper() + what[1:]
     if isinstance(answer, type) and issubclass(answer, keras.Model):
         raise Incorrect(
-            f"{what[0].upper()}{what[1:]} is the class {answer.__name__}, not a model: call it, e.g. "
+            f"{subject} is the class {answer.__name__}, not a model: call it, e.g. "
             "keras.Sequential([...])."
         )
     if isinstance(answer, keras.layers.Layer) and not isinstance(answer, keras.Model):
         raise Incorrect(
-            f"{what[0].upper()}{what[1:]} is a single {type(answer).__name__} layer. Put the layers in a model: "
-            "keras.Sequential([keras.Input(...), ...])."
+            f"{subject} is a single {type(answer).__name__} layer. Put the layers in a "
+            "model: keras.Sequential([keras.Input(...), ...])."
         )
     if not isinstance(answer, keras.Model):
         raise Incorrect(
@@ -51,8 +54,8 @@ def model(answer: Any, what: str = "your model") -> Any:
         inputs = None
     if not answer.built or not inputs:
         raise Incorrect(
-            f"{what[0].upper()}{what[1:]} has no input shape yet, so Keras has not built it and cannot count its "
-            "parameters. Start the model with keras.Input(shape), e.g. "
+            f"{subject} has no input shape yet, so Keras has not built it and cannot count "
+            "its parameters. Start the model with keras.Input(shape), e.g. "
             "keras.Sequential([keras.Input((1, 1)), ...])."
         )
     return answer
@@ -84,8 +87,10 @@ def layers_of(m: Any, layer_type: type) -> list:
 def array(answer: Any, name: str) -> np.ndarray:
     """The answer must be array-like of numbers; return it as a NumPy array."""
     if answer is None:
-        raise Incorrect(f"{name} is None. Did your cell end with a call that returns nothing, "
-                        "such as print() or an in-place method?")
+        raise Incorrect(
+            f"{name} is None. Did your cell end with a call that returns nothing, "
+            "such as print() or an in-place method?"
+        )
     if isinstance(answer, str):
         raise Incorrect(f"{name} is a string ({answer!r}); expected an array of numbers.")
     try:

@@ -50,7 +50,7 @@ def register(figure: Figure) -> Figure:
 
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 
@@ -60,8 +60,10 @@ def _fmt(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (tuple, list)):
-        return "(" + ", ".join("None" if v is None else _fmt(v) for v in value) + (
-            ",)" if len(value) == 1 else ")"
+        return (
+            "("
+            + ", ".join("None" if v is None else _fmt(v) for v in value)
+            + (",)" if len(value) == 1 else ")")
         )
     return str(value)
 
