@@ -104,6 +104,8 @@ def formula_params(layer: Any) -> tuple[str, int | None]:
         parts = [p for p in parts if p[1]] or parts[:1]
         text = " + ".join(_n(c) for _, c in parts)
         value = sum(c for _, c in parts)
+        if len(parts) == 1:
+            return f"only {parts[0][0]} has weights: {_n(value)}", value
         return f"sum of its layers ({', '.join(n for n, _ in parts)}): {text} = {_n(value)}", value
     if isinstance(layer, L.TimeDistributed):
         inner_text, inner_value = formula_params(layer.layer)
@@ -119,7 +121,7 @@ def formula_params(layer: Any) -> tuple[str, int | None]:
             return "not built yet", None
         inputs, units = k
         value = dense_params(inputs, units, use_bias=bias)
-        text = f"{units} × {inputs} + {units}" if bias else f"{units} × {inputs} (no bias)"
+        text = f"{units} × {_n(inputs)} + {units}" if bias else f"{units} × {_n(inputs)} (no bias)"
         return f"units × inputs + units = {text} = {_n(value)}" if bias else (
             f"units × inputs = {text} = {_n(value)}"
         ), value

@@ -1,0 +1,113 @@
+"""Exercises for chapter 5, Dense on 3D input and weight sharing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from labsupport.exercises import expect
+from labsupport.exercises.core import Incorrect, exercise
+
+SOLUTION_Q1 = """
+n_dense = 6 * 4 + 6          # units × last-axis size + units; the 12 rows share them
+out_shape = (None, 12, 6)    # Dense replaces the last axis only
+"""
+
+
+@exercise(
+    "ch05.q1",
+    hints=(
+        "Dense reads only the last axis; the other axes are carried through unchanged.",
+        "The weight matrix is (last-axis size × units), plus one bias per unit.",
+    ),
+    solution=SOLUTION_Q1,
+)
+def q1(n_params: Any, out_shape: Any) -> str:
+    """Parameters and output shape of Dense(6) on input of shape (12, 4)."""
+    n = expect.whole_number(n_params, "n_dense")
+    if n in (12 * 4 * 6 + 6, 12 * 4 * 6):
+        raise Incorrect(
+            f"{n} counts a weight for each of the 12 × 4 input values, as if Dense flattened its "
+            "input first. It does not: it acts on the last axis (4 values) only."
+        )
+    if n == 12 * (4 * 6 + 6):
+        raise Incorrect(
+            f"{n} gives each of the 12 rows its own weights. The rows share one weight matrix."
+        )
+    if n == 4 * 6:
+        raise Incorrect(f"{n} leaves out the biases: one per unit.")
+    if n != 30:
+        raise Incorrect(f"{n} is not it: units × (size of the last axis) + units.")
+    if out_shape is None or isinstance(out_shape, str) or not isinstance(out_shape, (tuple, list)):
+        raise Incorrect(f"out_shape should be a tuple such as (None, 3, 2); it is {out_shape!r}.")
+    shape = tuple(out_shape)
+    if shape == (None, 6):
+        raise Incorrect(
+            "(None, 6) would mean Dense flattened the 12 rows away. It keeps every axis but the "
+            "last: write the rows axis too."
+        )
+    if shape == (12, 6):
+        raise Incorrect("Keras shapes start with the batch axis, shown as None: add it in front.")
+    if shape == (None, 12, 4):
+        raise Incorrect("(None, 12, 4) is the input; Dense(6) replaces the last axis with 6.")
+    if shape != (None, 12, 6):
+        raise Incorrect(f"{shape} is not the output shape: keep all axes but the last.")
+    return "30 parameters (6 × 4 + 6), output (None, 12, 6): one weight matrix, 12 rows."
+
+
+SOLUTION_Q2 = """
+td = keras.Sequential([keras.Input((5, 3)), layers.TimeDistributed(layers.Dense(4))])
+td.layers[0].set_weights(plain.layers[0].get_weights())  # the same kernel and bias
+"""
+
+
+@exercise(
+    "ch05.q2",
+    hints=(
+        "Wrap a Dense(4) in layers.TimeDistributed, on keras.Input((5, 3)).",
+        "A new layer starts with random weights: copy them with set_weights(get_weights()).",
+    ),
+    solution=SOLUTION_Q2,
+)
+def q2(td: Any, plain: Any) -> str:
+    """Build TimeDistributed(Dense(4)) on (5, 3) with plain's weights, so outputs match."""
+    import keras
+
+    m = expect.model(td, "td")
+    ref = expect.model(plain, "plain")
+    if expect.input_shape(m) != (None, 5, 3):
+        raise Incorrect(
+            f"td reads {expect.fmt_shape(expect.input_shape(m))}; it must read what plain reads, "
+            "(None, 5, 3): keras.Input((5, 3))."
+        )
+    wrapped = [
+        layer
+        for layer in m.layers
+        if isinstance(layer, keras.layers.TimeDistributed)
+        and isinstance(layer.layer, keras.layers.Dense)
+    ]
+    if not wrapped:
+        raise Incorrect(
+            "td has no TimeDistributed(Dense(...)) layer. The point is to compare the wrapper "
+            "with plain Dense: use layers.TimeDistributed(layers.Dense(4))."
+        )
+    if expect.output_shape(m) != (None, 5, 4):
+        raise Incorrect(
+            f"td outputs {expect.fmt_shape(expect.output_shape(m))}; plain outputs (None, 5, 4). "
+            "Give the wrapped Dense 4 units and add nothing after it."
+        )
+    if m.count_params() != ref.count_params():
+        raise Incorrect(
+            f"td has {m.count_params()} parameters and plain {ref.count_params()}; they should "
+            "be equal. Look for an extra layer."
+        )
+    x = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
+    got = np.asarray(m(x))
+    want = np.asarray(ref(x))
+    if not np.allclose(got, want, rtol=1e-5, atol=1e-6):
+        raise Incorrect(
+            "The shapes and counts agree but the outputs differ: td still has its own random "
+            "weights. Copy plain's: td.layers[0].set_weights(plain.layers[0].get_weights())."
+        )
+    return "Same 16 parameters, same outputs: on 3D input Dense already is TimeDistributed(Dense)."
