@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
 JOBS ?= 2
 
-.PHONY: install book test lab lint clean
+.PHONY: install book test lab lint bench clean
 
 install: $(STAMP)
 
@@ -34,8 +34,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check labsupport tests scripts notebooks
-	$(BIN)/ruff format --check labsupport tests scripts
+	$(BIN)/ruff check labsupport tests scripts benchmarks notebooks
+	$(BIN)/ruff format --check labsupport tests scripts benchmarks
+
+# Measure chapters, MNIST models, the three ways and the echo models on this machine;
+# writes benchmarks/results/cpu.json (gpu.json with a GPU). BENCH_ARGS="--with-book --with-tests".
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf _build

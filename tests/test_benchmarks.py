@@ -1,0 +1,549 @@
+"""The pure parts of the benchmark command and of the Benchmarks page (nothing is timed here)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run
+from labsupport import bench_report as br
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> dict:
+    return {
+        "cpu_model": "Test CPU",
+        "logical_cores": 2,
+        "memory_gb": 8.0,
+        "gpus": [],
+        "python": "3.11",
+        "tensorflow": "2.21",
+        "keras": "3.15",
+        "numpy": "2.4",
+        "platform": "Linux",
+        "load_average": [0.1, 0.2, 0.3],
+        "load_average_end": [0.4, 0.2, 0.3],
+    }
+
+
+def section(**body) -> dict:
+    return {"measured_at": "2026-01-01T00:00:00+00:00", "quick": False, **body}
+
+
+def mnist_model(name: str, accuracies: list[tuple[float, float, float]]) -> dict:
+    checkpoints = [{"checkpoint": c, "train_s": t, "accuracy": a} for c, t, a in accuracies]
+    return {
+        "model": name,
+        "params": 1000,
+        "checkpoints": checkpoints,
+        "accuracy_at": run.accuracy_at(checkpoints, [15.0, 30.0]),
+        "time_to_target_s": run.time_to_target(checkpoints, br.MNIST_ACCURACY),
+    }
+
+
+def sample() -> dict:
+    results = {
+        "schema": br.SCHEMA_VERSION,
+        "device_kind": "cpu",
+        "quick": False,
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "finished_at": "2026-01-01T00:30:00+00:00",
+        "command": "python -m benchmarks.run",
+        "machine": machine(),
+        "sections": {
+            "notebooks": section(
+                runs=[
+                    {
+                        "notebook": "01_a",
+                        "mode": "full",
+                        "ok": True,
+                        "wall_s": 40.0,
+                        "peak_mb": 900,
+                    },
+                    {
+                        "notebook": "01_a",
+                        "mode": "fast",
+                        "ok": True,
+                        "wall_s": 10.0,
+                        "peak_mb": 700,
+                    },
+                    {
+                        "notebook": "02_b",
+                        "mode": "full",
+                        "ok": True,
+                        "wall_s": 50.0,
+                        "peak_mb": 1200,
+                    },
+                    {
+                        "notebook": "02_b",
+                        "mode": "fast",
+                        "ok": False,
+                        "wall_s": None,
+                        "peak_mb": None,
+                        "error": "CellExecutionError: boom",
+                    },
+                ]
+            ),
+            "mnist": section(
+                data={
+                    "source": "path",
+                    "location": "x",
+                    "is_full": True,
+                    "train": 60000,
+                    "test": 10000,
+                },
+                budgets=[15.0, 30.0],
+                models=[
+                    mnist_model(
+                        "quadrant_cnn_lstm",
+                        [(10.0, 10.2, 0.97), (15.0, 15.1, 0.986), (30.0, 30.0, 0.99)],
+                    ),
+                    mnist_model("whole_image_cnn", [(15.0, 15.0, 0.95), (30.0, 30.2, 0.97)]),
+                ],
+                target_run={
+                    "model": "quadrant_cnn_lstm",
+                    "budget_s": 60.0,
+                    "train_s": 60.1,
+                    "epochs_run": 3.2,
+                    "accuracy": 0.988,
+                },
+            ),
+            "three_ways": section(
+                rows=[
+                    {
+                        "way": w,
+                        "steps": 4,
+                        "batch": 8,
+                        "forward_ms": f,
+                        "train_ms": 2 * f,
+                        "forward_vs_td": f / 10.0,
+                        "train_vs_td": f / 10.0,
+                        "params": 5,
+                    }
+                    for w, f in zip(
+                        ("shared calls", "TimeDistributed", "folded into batch"),
+                        (12.0, 10.0, 8.0),
+                        strict=True,
+                    )
+                ]
+            ),
+            "echo": section(
+                runs=[
+                    {
+                        "model": "one_to_one",
+                        "seed": 0,
+                        "passes": 900,
+                        "seconds": 8.0,
+                        "reached": True,
+                        "final_error": 0.049,
+                    },
+                    {
+                        "model": "many_to_many",
+                        "seed": 0,
+                        "passes": 3000,
+                        "seconds": 30.0,
+                        "reached": False,
+                        "final_error": 0.2,
+                    },
+                ]
+            ),
+        },
+        "targets": [],
+    }
+    results["targets"] = br.evaluate_targets(results)
+    return results
+
+
+def targets_by_key(results: dict) -> dict:
+    return {t["key"]: t for t in br.evaluate_targets(results)}
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def test_sample_is_valid_and_survives_json():
+    results = sample()
+    assert br.validate(json.loads(json.dumps(results))) == results
+
+
+@pytest.mark.parametrize(
+    "change, phrase",
+    [
+        (lambda r: r.pop("machine"), "lack the key 'machine'"),
+        (lambda r: r.update(schema=99), "schema 99"),
+        (lambda r: r.update(device_kind="tpu"), "unknown device kind"),
+        (lambda r: r.update(quick="yes"), "'quick' must be"),
+        (lambda r: r["sections"].update(bogus=section()), "unknown section(s) bogus"),
+        (lambda r: r["sections"]["echo"].pop("runs"), "lacks the list 'runs'"),
+        (lambda r: r["sections"]["echo"].pop("measured_at"), "lacks 'measured_at'"),
+        (lambda r: r["targets"].append({"key": "x", "status": "great"}), "has status 'great'"),
+    ],
+)
+def test_validate_names_the_problem(change, phrase):
+    results = sample()
+    change(results)
+    with pytest.raises(br.ResultsError, match=None) as info:
+        br.validate(results)
+    assert phrase in str(info.value)
+
+
+def test_validate_rejects_non_objects():
+    with pytest.raises(br.ResultsError, match="JSON object"):
+        br.validate([1, 2])
+
+
+def test_a_failed_section_needs_no_numbers():
+    results = sample()
+    results["sections"]["mnist"] = section(error="MemoryError: too big")
+    br.validate(results)
+    assert targets_by_key(results)["mnist_60s"]["status"] == br.NOT_MEASURED
+    assert "failed: MemoryError" in br.section_line(results, "mnist")
+
+
+def test_committed_results_are_valid():
+    found = sorted((ROOT / "benchmarks" / "results").glob("*.json"))
+    for path in found:
+        results = br.load(path)
+        assert path.stem == results["device_kind"]
+
+
+def test_find_results_dir_walks_up(tmp_path):
+    (tmp_path / "benchmarks" / "results").mkdir(parents=True)
+    (tmp_path / "book").mkdir()
+    assert br.find_results_dir(tmp_path / "book") == tmp_path / "benchmarks" / "results"
+    with pytest.raises(FileNotFoundError):
+        br.find_results_dir(Path("/"))
+
+
+def test_load_all_reads_the_kinds_present(tmp_path):
+    (tmp_path / "cpu.json").write_text(json.dumps(sample()))
+    assert list(br.load_all(tmp_path)) == ["cpu"]
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def test_targets_on_the_sample():
+    t = targets_by_key(sample())
+    assert list(t) == ["book_full", "make_test", "mnist_60s", "notebook_memory"]
+    # No book build: the sum of full-mode notebook times stands in, marked as an estimate.
+    assert t["book_full"]["status"] == br.MET and t["book_full"]["estimate"]
+    assert t["book_full"]["value"] == pytest.approx(90.0)
+    assert t["make_test"]["status"] == br.NOT_MEASURED
+    assert t["mnist_60s"]["status"] == br.MET and t["mnist_60s"]["value"] == 0.988
+    assert t["notebook_memory"]["status"] == br.MET and t["notebook_memory"]["value"] == 1200
+    assert "02_b" in t["notebook_memory"]["basis"]
+
+
+def test_book_build_beats_the_estimate():
+    results = sample()
+    results["sections"]["book"] = section(mode="full", seconds=420.0, ok=True)
+    target = targets_by_key(results)["book_full"]
+    assert target["status"] == br.MISSED and not target["estimate"]
+    results["sections"]["book"].update(seconds=120.0, ok=False)
+    target = targets_by_key(results)["book_full"]
+    assert target["status"] == br.MISSED and "failed" in target["basis"]
+    results["sections"]["book"].update(mode="fast", ok=True)  # a quick build says nothing
+    assert targets_by_key(results)["book_full"]["estimate"]
+
+
+def test_book_not_measured_when_a_full_notebook_failed():
+    results = sample()
+    results["sections"]["notebooks"]["runs"][0]["ok"] = False
+    assert targets_by_key(results)["book_full"]["status"] == br.NOT_MEASURED
+
+
+@pytest.mark.parametrize(
+    "seconds, ok, status",
+    [(200.0, True, br.MET), (301.0, True, br.MISSED), (10.0, False, br.MISSED)],
+)
+def test_make_test_target(seconds, ok, status):
+    results = sample()
+    results["sections"]["test"] = section(seconds=seconds, ok=ok, returncode=0 if ok else 2)
+    assert targets_by_key(results)["make_test"]["status"] == status
+
+
+def test_mnist_target_needs_accuracy_time_and_whole_data():
+    results = sample()
+    mnist = results["sections"]["mnist"]
+    mnist["target_run"]["accuracy"] = 0.984
+    assert targets_by_key(results)["mnist_60s"]["status"] == br.MISSED
+    mnist["target_run"].update(accuracy=0.99, train_s=75.0)
+    assert targets_by_key(results)["mnist_60s"]["status"] == br.MISSED
+    mnist["target_run"] = None
+    assert targets_by_key(results)["mnist_60s"]["status"] == br.NOT_MEASURED
+    mnist["data"].update(is_full=False, train=6000, test=2000)
+    target = targets_by_key(results)["mnist_60s"]
+    assert target["status"] == br.NOT_MEASURED and "6,000 training" in target["basis"]
+
+
+def test_memory_target():
+    results = sample()
+    runs = results["sections"]["notebooks"]["runs"]
+    runs[2]["peak_mb"] = 3500
+    assert targets_by_key(results)["notebook_memory"]["status"] == br.MISSED
+    results["sections"]["notebooks"]["runs"] = [r for r in runs if r["mode"] == "fast"]
+    target = targets_by_key(results)["notebook_memory"]
+    assert target["status"] == br.MET and target["estimate"] and "fast mode only" in target["basis"]
+    assert br.status_text(target) == "met (estimate)"
+
+
+# --------------------------------------------------------------------------- tables and page
+
+
+def test_targets_table():
+    table = br.targets_table(sample())
+    assert table.header[0] == "target" and len(table.rows) == 4
+    cells = {row[0]: row for row in table.rows}
+    mnist = cells[next(k for k in cells if k.startswith("MNIST"))]
+    assert mnist[1] == "≥ 98.50 %" and mnist[2] == "98.80 %" and mnist[3] == "met"
+
+
+def test_notebooks_table_marks_failures():
+    table = br.notebooks_table(sample())
+    assert [r[0] for r in table.rows] == ["01_a", "02_b"]
+    assert table.rows[0][1:] == ["40.0 s", "900 MB", "10.0 s", "700 MB"]
+    assert table.rows[1][3] == "failed"
+
+
+def test_mnist_table():
+    table = br.mnist_table(sample())
+    assert table.header == ["model", "parameters", "after 15 s", "after 30 s", "time to 98.5 %"]
+    assert table.rows[0][2:] == ["98.60 %", "99.00 %", "15.1 s"]
+    assert table.rows[1][-1] == "not reached"
+
+
+def test_three_ways_and_echo_tables():
+    tw = br.three_ways_table(sample())
+    assert [r[2] for r in tw.rows] == ["shared calls", "TimeDistributed", "folded into batch"]
+    assert tw.rows[1][4] == "1.00×" and tw.rows[2][4] == "0.80×"
+    echo = br.echo_table(sample())
+    assert echo.rows[0][2] == "900" and echo.rows[1][2] == "> 3000"
+
+
+def test_tables_of_empty_results_have_no_rows():
+    empty = {"sections": {}}
+    for build in (br.notebooks_table, br.mnist_table, br.three_ways_table, br.echo_table):
+        assert build(empty).rows == []
+
+
+def test_table_renders_escaped_html_markdown_and_text():
+    table = br.Table(("a", "b"), [("<x>", 1234), (None, 0.5)], caption="cap")
+    assert "&lt;x&gt;" in table._repr_html_() and "<caption>cap</caption>" in table._repr_html_()
+    assert table.to_markdown().splitlines()[2] == "| <x> | 1,234 |"
+    assert "—" in repr(table) and "0.50" in repr(table)
+    with pytest.raises(ValueError, match="cells"):
+        br.Table(("a",), [(1, 2)])
+
+
+def test_quick_warning_and_section_lines():
+    results = sample()
+    assert br.quick_warning(results) is None
+    results["sections"]["echo"]["quick"] = True
+    warning = br.quick_warning(results)
+    assert "QUICK" in warning and "echo" in warning
+    assert "QUICK" in br.section_line(results, "echo")
+    assert "Not measured yet" in br.section_line(results, "book")
+    assert "Not measured yet" in br.section_line(None, "book")
+
+
+def test_machine_and_data_lines():
+    lines = br.machine_lines(sample())
+    assert "Test CPU, 2 logical cores, 8.0 GB memory." in lines[1]
+    assert lines[2] == "GPU: none."
+    assert "0.10" in lines[4] and "0.40" in lines[4]
+    assert "60,000 training" in br.mnist_data_line(sample())
+    assert br.mnist_data_line({"sections": {}}) == "No MNIST measurements."
+
+
+def test_plots_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for draw in (br.mnist_plot, br.notebooks_plot):
+        fig = draw(sample())
+        assert fig.axes[0].get_xlabel()
+        plt.close(fig)
+
+
+def test_note_renders():
+    note = br.Note("a < b", title="T", kind="warning")
+    assert "admonition warning" in note._repr_html_() and "a &lt; b" in note._repr_html_()
+    assert repr(note) == "T: a < b"
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def test_merge_keeps_sections_not_measured_now():
+    old = sample()
+    new = {**copy.deepcopy(old), "sections": {"echo": section(runs=[], quick=True)}}
+    merged = br.merge(old, new)
+    assert list(merged["sections"]) == ["notebooks", "mnist", "three_ways", "echo"]
+    assert merged["sections"]["echo"]["runs"] == [] and merged["quick"] is True
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda r: r.update(device_kind="gpu"),
+        lambda r: r.update(schema=0),
+        lambda r: r["machine"].update(logical_cores=64),
+    ],
+)
+def test_merge_drops_results_of_another_machine(change):
+    old = sample()
+    change(old)
+    new = {**sample(), "sections": {"echo": section(runs=[])}}
+    assert list(br.merge(old, new)["sections"]) == ["echo"]
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_parse_sections():
+    assert run.parse_sections([], [], False, False) == ["notebooks", "mnist", "three_ways", "echo"]
+    assert run.parse_sections([], ["notebooks"], True, True) == [
+        "book",
+        "test",
+        "mnist",
+        "three_ways",
+        "echo",
+    ]
+    assert run.parse_sections(["echo,three-ways", "book"], [], False, False) == [
+        "book",
+        "three_ways",
+        "echo",
+    ]
+    with pytest.raises(SystemExit, match="unknown section 'mnsit'"):
+        run.parse_sections(["mnsit"], [], False, False)
+
+
+def test_checkpoints_and_time_to_target():
+    assert run.checkpoint_times([15, 30, 60, 120], 10) == [
+        10,
+        15,
+        20,
+        30,
+        40,
+        50,
+        60,
+        70,
+        80,
+        90,
+        100,
+        110,
+        120,
+    ]
+    assert run.checkpoint_times([3, 6], None) == [3, 6]
+    points = [
+        {"checkpoint": 20.0, "train_s": 20.3, "accuracy": 0.986},
+        {"checkpoint": 10.0, "train_s": 10.1, "accuracy": 0.97},
+    ]
+    assert run.time_to_target(points, 0.985) == 20.3
+    assert run.time_to_target(points, 0.99) is None
+    assert run.accuracy_at(points, [10, 30]) == {"10": 0.97, "30": None}
+
+
+def test_quick_sizes_are_smaller():
+    assert max(run.QUICK["mnist_budgets"]) < min(run.FULL["mnist_budgets"])
+    assert run.QUICK["notebook_modes"] == ("fast",)
+    assert set(run.QUICK["echo_max_passes"]) == set(run.FULL["echo_max_passes"])
+
+
+def fake_completed(returncode: int, out: str):
+    def fake_run(cmd, **kwargs):
+        return subprocess.CompletedProcess(cmd, returncode, stdout=out, stderr="")
+
+    return fake_run
+
+
+def test_test_section_records_the_outcome(monkeypatch):
+    monkeypatch.setattr(run.subprocess, "run", fake_completed(0, "...\n5 passed in 2.0s\n"))
+    body = run.test_section()
+    assert body["ok"] and body["returncode"] == 0 and body["summary"] == "5 passed in 2.0s"
+
+
+def test_run_notebook_reports_a_broken_wrapper(monkeypatch):
+    monkeypatch.setattr(run.subprocess, "run", fake_completed(1, "Traceback\nImportError: x"))
+    row = run.run_notebook(Path("notebooks/01_x.ipynb"), "fast", 10)
+    assert row["ok"] is False and "ImportError" in row["error"] and row["notebook"] == "01_x"
+
+
+def test_main_writes_merges_and_survives_a_broken_section(monkeypatch, tmp_path):
+    monkeypatch.setattr(run, "machine_info", machine)
+    monkeypatch.setattr(run, "echo_section", lambda cfg: {"runs": [], "threshold": 0.05})
+
+    def broken(cfg):
+        raise RuntimeError("no luck")
+
+    monkeypatch.setattr(run, "three_ways_section", broken)
+    out = tmp_path / "cpu.json"
+    assert run.main(["--quick", "--only", "echo", "--output", str(out)]) == 0
+    assert run.main(["--quick", "--only", "three_ways", "--output", str(out)]) == 0
+    results = br.load(out)
+    assert results["quick"] is True and results["device_kind"] == "cpu"
+    assert results["sections"]["echo"]["runs"] == []
+    assert "RuntimeError: no luck" in results["sections"]["three_ways"]["error"]
+    assert len(results["targets"]) == 4
+
+
+def test_notebook_failures_are_listed():
+    assert br.notebook_failures(sample()) == ["02_b (fast mode) failed: CellExecutionError: boom"]
+
+
+def test_a_failed_mnist_model_shows_as_failed():
+    results = sample()
+    results["sections"]["mnist"]["models"].append(
+        {"model": "convlstm_quadrants", "error": "MemoryError: x", "checkpoints": []}
+    )
+    assert br.mnist_table(results).rows[-1][2:] == ["failed", "failed", "failed"]
+
+
+def test_merge_keeps_the_history_of_the_sections_kept():
+    old = sample()
+    old["history"] = [
+        {"command": "a", "started_at": "2026-01-01T00:00:00+00:00", "sections": ["notebooks"]},
+        {"command": "b", "started_at": "2026-01-01T00:10:00+00:00", "sections": ["echo"]},
+    ]
+    new = {
+        **sample(),
+        "started_at": "2026-02-01T00:00:00+00:00",
+        "sections": {"echo": section(runs=[])},
+        "history": [
+            {"command": "c", "started_at": "2026-02-01T00:00:00+00:00", "sections": ["echo"]}
+        ],
+    }
+    merged = br.merge(old, new)
+    assert [run["command"] for run in merged["history"]] == ["a", "c"]
+    assert merged["started_at"] == "2026-01-01T00:00:00+00:00"
+    lines = br.machine_lines(merged)
+    assert any("`a`" in line for line in lines) and any("`c`" in line for line in lines)
+
+
+def test_log_tail_keeps_warnings_and_the_end_without_colours():
+    log = "\n".join(
+        ["\x1b[01mreading\x1b[39;49;00m"] * 30
+        + ["\x1b[91m/x/README.md: WARNING: document isn't included in any toctree\x1b[39;49;00m"]
+        + ["I0000 cuda drivers", "build finished with problems, 1 warning."]
+    )
+    tail = run._tail(log)
+    assert tail[0] == "/x/README.md: WARNING: document isn't included in any toctree"
+    assert tail[-1] == "build finished with problems, 1 warning."
+    assert not any("cuda" in line or "\x1b" in line for line in tail)
+
+
+def test_book_and_test_lines():
+    results = sample()
+    results["sections"]["book"] = section(mode="fast", seconds=66.5, ok=True, quick=True)
+    book, test = br.book_and_test_lines(results)
+    assert book.startswith("Whole book build in fast mode: 66.5 s, succeeded")
+    assert "quick trial run" in book
+    assert test == "make test: not measured (add --with-tests)."
