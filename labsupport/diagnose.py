@@ -1,0 +1,184 @@
+"""Explain the Keras exceptions learners meet when they stack CNNs, Reshape and LSTMs.
+
+``explain(exc)`` reads the exception Keras raised (Keras 3 wording, and the Keras 1/2 wording
+the old questions quote) and returns feedback that names the likely mistake and the fix::
+
+    try:
+        model = build()
+    except Exception as exc:
+        diagnose.explain(exc)
+
+:func:`diagnosis` returns the plain message (or ``None`` when the error is not one it knows),
+for checkers that want to put it in their own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from labsupport.exercises.core import Feedback
+
+_RNN_NAMES = ("lstm", "gru", "simple_rnn", "rnn")
+_CONV_NAMES = ("conv",)
+
+
+def _shape(text: str) -> tuple[int | None, ...] | None:
+    try:
+        return tuple(
+            None if part.strip() == "None" else int(part)
+            for part in text.strip("()[] ").split(",")
+            if part.strip()
+        )
+    except ValueError:
+        return None
+
+
+def _prod(shape: tuple[int | None, ...]) -> int:
+    total = 1
+    for d in shape:
+        total *= d if d is not None else 1
+    return total
+
+
+def _layer_name(message: str) -> str:
+    found = re.search(r"of layer ['\"]([^'\"]+)['\"]", message)
+    return found.group(1) if found else ""
+
+
+def diagnosis(exc: BaseException) -> str | None:
+    """The mistake behind ``exc`` and its fix, in words, or ``None`` when it is not a known one."""
+    message = str(exc)
+    low = message.lower()
+    layer = _layer_name(message)
+    is_rnn = any(name in layer.lower() for name in _RNN_NAMES)
+    is_conv = any(name in layer.lower() for name in _CONV_NAMES)
+
+    if "total size" in low and ("unchanged" in low):
+        shapes = re.search(r"input_shape\s*=\s*(\([^)]*\)|\[[^\]]*\])", message)
+        target = re.search(r"(?:target_shape|output_shape)\s*=\s*(\([^)]*\)|\[[^\]]*\])", message)
+        detail = ""
+        if shapes and target:
+            got, want = _shape(shapes.group(1)), _shape(target.group(1))
+            if got and want:
+                detail = (
+                    f" Reshape received {shapes.group(1)}, {_prod(got):,} values per sample, "
+                    f"and was asked for {target.group(1)}"
+                    + ("" if -1 in want else f", {_prod(want):,} values")
+                    + "."
+                )
+        return (
+            "Reshape with the wrong total size: the target shape must hold exactly as many "
+            "values per sample as its input." + detail + " Print the shape of the layer "
+            "before the Reshape (layer.output.shape) and multiply it out, or let Keras work "
+            "one axis out with -1, e.g. Reshape((steps, -1)). In a CNN+LSTM the clean fix is "
+            "to keep the time axis from the start: wrap the per-image layers in "
+            "TimeDistributed and end them with TimeDistributed(Flatten()), so no Reshape "
+            "is needed."
+        )
+
+    if "kernel shape must have the same length as input" in low:
+        given = re.search(r"input of shape (\([^)]*\))", message)
+        got = _shape(given.group(1)) if given else None
+        if got is not None and len(got) == 5:
+            return (
+                f"A Conv2D got a 5D input {given.group(1)}: (batch, steps, height, width, "
+                "channels). Conv2D reads one image per sample, 4D (batch, height, width, "
+                "channels). Wrap it so the time axis passes through: "
+                "layers.TimeDistributed(layers.Conv2D(...)). (Keras 1/2 said "
+                "'expected ndim=4, found ndim=5' for the same mistake.)"
+            )
+        return (
+            "A convolution got an input with a different number of axes than its kernel "
+            "expects. Conv1D reads 3D, Conv2D 4D, Conv3D 5D input (batch axis included); for "
+            "a sequence of images wrap the Conv2D in TimeDistributed."
+        )
+
+    ndim = re.search(r"expected (min_ndim|ndim|max_ndim)=(\d+), found ndim=(\d+)", message)
+    if ndim:
+        kind, want, found = ndim.group(1), int(ndim.group(2)), int(ndim.group(3))
+        full = re.search(r"Full shape received: (\([^)]*\))", message)
+        received = f" It received {full.group(1)}." if full else ""
+        if is_rnn and found == 2:
+            return (
+                f"A 2D tensor reached the recurrent layer '{layer}', which reads 3D input "
+                f"(batch, steps, features).{received} A Flatten (or a Reshape to one axis) "
+                "merged the time axis away. Wrap the per-image layers, Flatten included, in "
+                "TimeDistributed so each step keeps its own feature vector: "
+                "TimeDistributed(Flatten()) gives (batch, steps, features)."
+            )
+        if is_rnn and found > 3:
+            return (
+                f"The recurrent layer '{layer}' got {found}D input; it reads 3D "
+                f"(batch, steps, features).{received} Turn each step's feature maps into one "
+                "vector first: TimeDistributed(Flatten()) or "
+                "TimeDistributed(GlobalAveragePooling2D()) before the LSTM."
+            )
+        if (is_conv or want == 4) and found == 5:
+            return (
+                f"Layer '{layer}' reads 4D input (batch, height, width, channels) and got 5D, "
+                f"a sequence of images.{received} Wrap it in TimeDistributed so the time axis "
+                "passes through: layers.TimeDistributed(layers.Conv2D(...))."
+            )
+        if is_conv and found < want:
+            return (
+                f"The convolution '{layer}' got {found}D input but reads at least {want}D "
+                f"(batch, height, width, channels).{received} Either the channel axis is "
+                "missing (add it: x[..., None], or keras.Input((h, w, 1))), or an earlier "
+                "Flatten/Dense already turned the images into vectors: convolve first."
+            )
+        return (
+            f"Layer '{layer or '?'}' expected {kind.replace('_', ' ')} {want} axes (batch "
+            f"included) and got {found}.{received} Print each layer's output shape to find "
+            "where an axis appeared or disappeared; TimeDistributed adds the time axis to a "
+            "per-image layer, Flatten and Reshape remove axes."
+        )
+
+    if "timedistributed" in low and "layer` instance" in low.replace("'", "`"):
+        return (
+            "TimeDistributed wraps a layer object, not a function or a class: write "
+            "layers.TimeDistributed(layers.Dense(8)), with the parentheses that make the layer. "
+            "For a plain function, make it a layer first (a Lambda or a small custom layer)."
+        )
+
+    if "incompatible with the layer" in low and "expected axis" in low:
+        return (
+            f"Layer '{layer}' was built for a different last-axis size than it now "
+            "receives. A layer's weights fix its input features; build a new layer (or a new "
+            "model) for the new shape."
+        )
+
+    if "channels_first" in low or "nchw" in low or ("conv" in low and "cpu" in low):
+        return (
+            "TensorFlow's CPU kernels only run channels-last convolutions. Keep the channel "
+            "axis last, (batch, height, width, channels), and leave data_format at its default."
+        )
+    return None
+
+
+def explain(exc: BaseException) -> Feedback:
+    """Feedback on a Keras exception: the likely mistake and the fix.
+
+    Args:
+        exc: the exception Keras raised while building or calling a model.
+    """
+    if not isinstance(exc, BaseException):
+        return Feedback(
+            "diagnose",
+            "explain",
+            f"explain() takes the exception Keras raised (catch it with `except Exception as "
+            f"exc`), not a {type(exc).__name__}.",
+        )
+    known = diagnosis(exc)
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(exc).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("Exception encountered")]
+    said = lines[0] if lines else "(no message)"
+    if known is None:
+        return Feedback(
+            "diagnose",
+            "explain",
+            f"Keras said ({type(exc).__name__}): {said[:300]}\n\nThis is not one of the errors "
+            "this book explains. Print every layer's output shape (model.summary() on the "
+            "part that builds) and look for the layer where the shape stops being what you "
+            "expect.",
+        )
+    return Feedback("diagnose", "explain", known)

@@ -1,0 +1,97 @@
+"""Chapter 8's model builders and the TimeBudget callback."""
+
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from labsupport import models
+
+
+def test_quadrant_cnn_lstm_shapes_and_params():
+    m = models.quadrant_cnn_lstm(filters=(16, 32), lstm_units=64)
+    assert tuple(m.inputs[0].shape) == (None, 4, 14, 14, 1)
+    assert tuple(m.outputs[0].shape) == (None, 10)
+    # CNN 4,944 (convs without bias, batch norm 4 per channel) + LSTM(64) on 288 + Dense(10)
+    assert m.count_params() == 95_962
+    assert m.get_layer("lstm").count_params() == 4 * (64 * (288 + 64) + 64)
+
+
+def test_fold_and_timedistributed_agree():
+    folded = models.quadrant_cnn_lstm(filters=(8, 8), lstm_units=8)
+    wrapped = models.quadrant_cnn_lstm(filters=(8, 8), lstm_units=8, fold=False)
+    assert folded.count_params() == wrapped.count_params()
+    wrapped.set_weights(folded.get_weights())
+    x = np.random.default_rng(0).random((3, 4, 14, 14, 1), dtype=np.float32)
+    np.testing.assert_allclose(
+        folded.predict(x, verbose=0), wrapped.predict(x, verbose=0), atol=1e-5
+    )
+
+
+def test_naive_model_mirrors_the_question():
+    m = models.naive_td_cnn_lstm()
+    assert tuple(m.inputs[0].shape) == (None, 4, 56, 14, 1)
+    assert tuple(m.get_layer("td_pool").output.shape) == (None, 4, 26, 5, 32)
+    assert m.layers[5].count_params() == 4 * (5 * (4160 + 5) + 5)  # LSTM(5) on 4,160 features
+    assert m.count_params() == 93_698
+
+
+def test_baselines():
+    whole = models.whole_image_cnn()
+    assert tuple(whole.outputs[0].shape) == (None, 10) and whole.count_params() == 20_634
+    conv = models.convlstm_quadrants()
+    assert tuple(conv.inputs[0].shape) == (None, 4, 14, 14, 1)
+    assert tuple(conv.outputs[0].shape) == (None, 10) and conv.count_params() == 17_706
+
+
+def test_one_cycle_rises_then_falls():
+    schedule = models.one_cycle(100, peak=1e-2)
+    lrs = [float(schedule(step)) for step in (0, 15, 60, 99)]
+    assert lrs[0] < lrs[1] == pytest.approx(1e-2, rel=0.05) and lrs[1] > lrs[2] > lrs[3]
+
+
+class _Slow(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        time.sleep(0.05)
+
+
+def _tiny():
+    m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    m.compile("sgd", "mse")
+    return m
+
+
+def test_time_budget_stops_training():
+    x, y = np.zeros((64, 3), "float32"), np.zeros((64, 1), "float32")
+    budget = models.TimeBudget(0.3)
+    _tiny().fit(x, y, batch_size=4, epochs=50, verbose=0, callbacks=[_Slow(), budget])
+    assert budget.stopped_early
+    assert 0.3 <= budget.wall_seconds < 2.0
+    assert budget.batches_run < 50 * 16
+    assert 0 < budget.epochs_run < 1  # a fraction of the first epoch
+    assert budget.epochs_run == budget.batches_run / 16
+
+
+def test_time_budget_lets_short_training_finish():
+    x, y = np.zeros((8, 3), "float32"), np.zeros((8, 1), "float32")
+    budget = models.TimeBudget(60, clock="machine")
+    _tiny().fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[budget])
+    assert not budget.stopped_early and budget.epochs_run == 2 and budget.batches_run == 4
+    assert 0 <= budget.machine_seconds <= budget.wall_seconds * budget.cores + 0.5
+
+
+@pytest.mark.parametrize("bad", [0, -1, "60", None, True])
+def test_time_budget_rejects_bad_budgets(bad):
+    with pytest.raises(ValueError):
+        models.TimeBudget(bad)
+    with pytest.raises(ValueError):
+        models.TimeBudget(1, clock="cpu")
+
+
+def test_fit_within_records_time():
+    x = np.random.default_rng(0).random((32, 4, 14, 14, 1), dtype=np.float32)
+    y = np.arange(32) % 10
+    m = models.quadrant_cnn_lstm(filters=(4, 4), lstm_units=4)
+    run = models.fit_within(m, x, y, seconds=30, epochs=1, batch_size=16)
+    assert run.epochs_run == 1 and run.batches_run == 2 and run.wall_seconds > 0
