@@ -180,9 +180,7 @@ def page_listing(names: list[str], titles: dict[str, str] | None = None) -> str:
 
 
 def chapter_titles(source_dir: Path = NOTEBOOKS) -> dict[str, str]:
-    return {
-        p.name: title(nbformat.read(p, as_version=4), p.stem) for p in chapters(source_dir)
-    }
+    return {p.name: title(nbformat.read(p, as_version=4), p.stem) for p in chapters(source_dir)}
 
 
 def updated_page(text: str, names: list[str], titles: dict[str, str] | None = None) -> str:

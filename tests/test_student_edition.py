@@ -123,7 +123,7 @@ def test_no_solution_line_remains(path):
 def test_placeholders_parse_and_assign_what_the_solutions_assign(path):
     original, student = _pair(path)
     assert len(student.cells) == len(original.cells)
-    for before, after in zip(original.cells, student.cells):
+    for before, after in zip(original.cells, student.cells, strict=True):
         tags = after.metadata.get("tags", [])
         assert "hide-input" not in tags
         if after.cell_type == "code":
