@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
 JOBS ?= 2
 
-.PHONY: install book test lab lint bench clean
+.PHONY: install student book test browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -22,13 +22,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e ".[dev]"
 	touch $(STAMP)
 
-book: $(STAMP)
+# The exercise notebooks without solutions, generated from the chapters into student/.
+student: $(STAMP)
+	$(BIN)/python scripts/make_student_edition.py
+
+book: student
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)
 	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -n $(JOBS) --dist loadfile
+
+# Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
+browser-check: $(STAMP)
+	@test -f _build/html/index.html || { echo "No built book: run make book first."; exit 1; }
+	@command -v chromium >/dev/null || { echo "Chromium is missing: apt-get install -y chromium"; exit 1; }
+	$(BIN)/python -m pytest -v -p no:cacheprovider tests/test_browser.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

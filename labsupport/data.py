@@ -182,9 +182,14 @@ def bundled_sample_path() -> Path:
 
 
 def _keras_download() -> dict[str, np.ndarray]:
+    import contextlib
+    import io
+
     import keras
 
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    # Keras prints the download address; the caller prints one line on the outcome instead.
+    with contextlib.redirect_stdout(io.StringIO()):
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
 
 
