@@ -221,6 +221,7 @@ class TimeBudget(_callback_base()):  # type: ignore[misc]
         self.epochs_run = 0.0
         self.stopped_early = False
         self._start = (0.0, 0.0)
+        self._batches_before_epoch = 0
         self._steps_per_epoch: int | None = None
 
     def _update(self) -> None:
@@ -232,18 +233,25 @@ class TimeBudget(_callback_base()):  # type: ignore[misc]
     def on_train_begin(self, logs: Any = None) -> None:
         self._start = (time.perf_counter(), time.process_time())
         self.batches_run = 0
+        self._batches_before_epoch = 0
         self.epochs_run = 0.0
         self.stopped_early = False
         self._steps_per_epoch = (self.params or {}).get("steps")
 
     def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-        self.batches_run += 1
+        # With steps_per_execution > 1 Keras reports only every few batches; ``batch`` is the
+        # index of the last one run in this epoch.
+        done = batch + 1
+        if self._steps_per_epoch:  # the last report of an epoch may name a step past its end
+            done = min(done, self._steps_per_epoch)
+        self.batches_run = self._batches_before_epoch + done
         self._update()
         if self.seconds_used >= self.seconds:
             self.stopped_early = True
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        self._batches_before_epoch = self.batches_run
         self.epochs_run += 1.0
 
     def on_train_end(self, logs: Any = None) -> None:
@@ -263,13 +271,16 @@ def fit_within(
     peak_lr: float = 3e-3,
     clock: str = "wall",
     seed: int = 0,
+    steps_per_execution: int = 16,
 ) -> TimeBudget:
     """Compile ``model`` with Adam on a one-cycle schedule and train it within ``seconds``.
 
     The schedule is planned for ``epochs`` full epochs; :class:`TimeBudget` stops earlier if
     the wall-clock budget runs out. Labels are integers (sparse categorical cross-entropy).
-    ``clock`` is passed to :class:`TimeBudget`. Returns the budget callback, which records
-    the time and epochs actually spent.
+    ``clock`` is passed to :class:`TimeBudget`. ``steps_per_execution`` batches run in one
+    call into TensorFlow, which saves Python overhead per batch (on a two-core laptop about a
+    fifth of the wall time); the budget is then checked every that many batches. Returns the
+    budget callback, which records the time and epochs actually spent.
     """
     keras = _keras()
     keras.utils.set_random_seed(seed)
@@ -278,6 +289,7 @@ def fit_within(
         optimizer=keras.optimizers.Adam(one_cycle(steps, peak=peak_lr)),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
     )
     budget = TimeBudget(seconds, clock=clock)
     model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=[budget], verbose=0)
