@@ -95,18 +95,9 @@ model_121 = keras.Sequential([
 )
 def q2(answer: Any) -> str:
     """Build the one-to-one model: LSTM(5) then Dense(1), on samples of 1 step × 1 feature."""
-    import keras
-
     m = expect.model(answer)
-    in_shape = expect.input_shape(m)
-    lstms = expect.layers_of(m, keras.layers.LSTM)
-    if not lstms:
-        raise Incorrect("Your model has no LSTM layer. Add layers.LSTM(5) after the input.")
-    if len(in_shape) != 3:
-        raise Incorrect(
-            f"Your model's input is {expect.fmt_shape(in_shape)}; an LSTM needs "
-            "(batch, steps, features), so keras.Input takes two numbers: (1, 1)."
-        )
+    lstm = expect.lstm_layer(m, "layers.LSTM(5)")
+    in_shape = expect.sequence_input(m, "(1, 1)")
     if in_shape[1:] == (5, 1):
         raise Incorrect(
             "Your model expects (None, 5, 1): samples of 5 steps. In the one-to-one framing each "
@@ -117,7 +108,6 @@ def q2(answer: Any) -> str:
             f"Your model expects {expect.fmt_shape(in_shape)}; one-to-one samples are 1 step of "
             "1 feature: keras.Input((1, 1))."
         )
-    lstm = lstms[0]
     if lstm.units != 5:
         raise Incorrect(
             f"Your LSTM has {lstm.units} units and {lstm.count_params()} parameters; "

@@ -155,18 +155,9 @@ model_m2o = keras.Sequential([
 )
 def q3(answer: Any) -> str:
     """Build the many-to-one model: LSTM(5) then Dense(5), reading 5 steps of 1 feature."""
-    import keras
-
     m = expect.model(answer)
-    in_shape = expect.input_shape(m)
-    lstms = expect.layers_of(m, keras.layers.LSTM)
-    if not lstms:
-        raise Incorrect("Your model has no LSTM layer. Add layers.LSTM(5) after the input.")
-    if len(in_shape) != 3:
-        raise Incorrect(
-            f"Your model's input is {expect.fmt_shape(in_shape)}; an LSTM needs "
-            "(batch, steps, features), so keras.Input takes two numbers."
-        )
+    lstm = expect.lstm_layer(m, "layers.LSTM(5)")
+    in_shape = expect.sequence_input(m, "(steps, features)")
     if in_shape[1:] == (1, 1):
         raise Incorrect(
             "Your model expects (None, 1, 1): one step per sample, the one-to-one framing. "
@@ -182,7 +173,6 @@ def q3(answer: Any) -> str:
             f"Your model expects {expect.fmt_shape(in_shape)}; a sample here is 5 steps of "
             "1 feature."
         )
-    lstm = lstms[0]
     if lstm.units != 5:
         raise Incorrect(
             f"Your LSTM has {lstm.units} units and {lstm.count_params()} parameters; "

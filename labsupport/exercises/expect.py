@@ -113,3 +113,24 @@ def whole_number(answer: Any, name: str = "your answer") -> int:
     if not value.is_integer():
         raise Incorrect(f"{name} should be a whole number of parameters; it is {answer}.")
     return int(value)
+
+
+def lstm_layer(m: Any, add: str, *, what: str = "Your model") -> Any:
+    """The model's first LSTM (also one inside TimeDistributed); says what to add if none."""
+    import keras
+
+    found = layers_of(m, keras.layers.LSTM)
+    if not found:
+        raise Incorrect(f"{what} has no LSTM layer. Add {add} after the input.")
+    return found[0]
+
+
+def sequence_input(m: Any, example: str) -> tuple:
+    """The model's input shape, which an LSTM needs to be 3D: (batch, steps, features)."""
+    shape = input_shape(m)
+    if len(shape) != 3:
+        raise Incorrect(
+            f"Your model's input is {fmt_shape(shape)}; an LSTM needs (batch, steps, features), "
+            f"so keras.Input takes two numbers: {example}."
+        )
+    return shape
