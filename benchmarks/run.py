@@ -338,7 +338,11 @@ def book_section(quick: bool) -> dict[str, Any]:
         cmd = [str(jb), "build", str(copy), "-W", "-n", "--keep-going"]
         log(f"book: {' '.join(cmd)} ({mode} mode)")
         start = time.perf_counter()
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
+        # As `make book` does: the book links to the student edition, so generate it first.
+        student = [sys.executable, str(copy / "scripts" / "make_student_edition.py")]
+        done = subprocess.run(student, cwd=copy, env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
         seconds = time.perf_counter() - start
     ok = done.returncode == 0
     log(f"  {seconds:.1f} s, {'ok' if ok else 'FAILED'}")
@@ -347,7 +351,7 @@ def book_section(quick: bool) -> dict[str, Any]:
         "seconds": seconds,
         "ok": ok,
         "returncode": done.returncode,
-        "command": "jupyter-book build <copy> -W -n --keep-going",
+        "command": "make_student_edition.py, then jupyter-book build <copy> -W -n --keep-going",
         "log_tail": _tail(done.stdout + done.stderr),
     }
 
