@@ -131,21 +131,11 @@ def whole_image_cnn(*, filters: tuple[int, int] = (16, 32), classes: int = 10) -
     softmax: about the same arithmetic per image as the quadrant model, without the LSTM.
     """
     keras = _keras()
-    layers = keras.layers
-    f1, f2 = filters
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
-            layers.Conv2D(f1, 3, padding="same", use_bias=False),
-            layers.MaxPooling2D(2),  # 28 -> 14
-            layers.BatchNormalization(momentum=0.9),
-            layers.ReLU(),
-            layers.Conv2D(f2, 3, padding="same", use_bias=False),
-            layers.MaxPooling2D(2),  # 14 -> 7
-            layers.BatchNormalization(momentum=0.9),
-            layers.ReLU(),
-            layers.Flatten(),
-            layers.Dense(classes, activation="softmax"),
+            quadrant_cnn(filters, image_shape=(28, 28, 1)),  # 28 -> 14 -> 7, then Flatten
+            keras.layers.Dense(classes, activation="softmax"),
         ],
         name="whole_image_cnn",
     )

@@ -152,31 +152,6 @@ def q3(answer: Any) -> str:
     n = expect.whole_number(answer, "n_params")
     units, features = 5, 1
     right = shapes.lstm_params(features, units)
-    one_gate = units * (features + units) + units
     if n == right:
         return f"{shapes.lstm_formula(features, units)}."
-    if n == one_gate:
-        raise Incorrect(
-            f"{n} is the count for one gate. An LSTM has four (input, forget, cell candidate, "
-            "output), each with its own weights."
-        )
-    if n == 4 * units * (features + units):
-        raise Incorrect(f"{n} leaves out the biases: each gate has one bias per unit.")
-    if n == 4 * (units * features + units):
-        raise Incorrect(
-            f"{n} counts the input weights and biases but not the recurrent weights: every gate "
-            "also looks at the previous hidden state, which has `units` values."
-        )
-    if n == 4 * (units * (features + units) + 2 * units):
-        raise Incorrect(
-            f"{n} counts two bias vectors per gate. That was the TF1-era CuDNNLSTM layer; today's "
-            "keras.layers.LSTM has one."
-        )
-    if n == units * (features + units):
-        raise Incorrect(
-            f"{n} is one gate's weights without its bias. Count the bias, then all four gates."
-        )
-    raise Incorrect(
-        f"{n} is not it. Count for one gate first: a weight for each input and each previous "
-        "hidden value, per unit, plus a bias per unit."
-    )
+    expect.lstm_count(n, features, units)

@@ -35,29 +35,7 @@ def q1(answer: Any) -> str:
             f"{n} grows with the 20 steps. An LSTM applies the same weights at every step, so "
             "the number of steps never enters the count."
         )
-    if n == shapes.lstm_params(units, features):
-        raise Incorrect(
-            f"{n} swaps units and features: it is the count for 8 units on 16 features. The "
-            "recurrent weights connect the hidden state (units values) to each gate."
-        )
-    if n == units * (features + units) + units:
-        raise Incorrect(f"{n} is one gate. An LSTM has four, each with its own weights.")
-    if n == 4 * units * (features + units):
-        raise Incorrect(f"{n} leaves out the biases: each gate has one bias per unit.")
-    if n == 4 * (units * features + units):
-        raise Incorrect(
-            f"{n} leaves out the recurrent weights: every gate also reads the previous hidden "
-            "state, which has `units` values."
-        )
-    if n == 4 * (units * (features + units) + 2 * units):
-        raise Incorrect(
-            f"{n} counts two bias vectors per gate (TF1's CuDNNLSTM did); keras.layers.LSTM "
-            "has one."
-        )
-    raise Incorrect(
-        f"{n} is not it. Count one gate first: a weight for each input feature and each "
-        "previous hidden value, per unit, plus a bias per unit; then the four gates."
-    )
+    expect.lstm_count(n, features, units)
 
 
 SOLUTION_Q2 = """

@@ -134,3 +134,44 @@ def sequence_input(m: Any, example: str) -> tuple:
             f"so keras.Input takes two numbers: {example}."
         )
     return shape
+
+
+def lstm_count(n: int, features: int, units: int) -> None:
+    """Name the slip behind a wrong hand count of an LSTM's parameters (``n`` is not right).
+
+    Covers the counts learners really give: one gate only, no biases, no recurrent weights,
+    one gate without its bias, two bias vectors per gate (TF1's CuDNNLSTM), and units and
+    features swapped. Always raises :class:`Incorrect`.
+    """
+    from labsupport.shapes import lstm_params
+
+    if n == units * (features + units) + units:
+        raise Incorrect(
+            f"{n} is the count for one gate. An LSTM has four (input, forget, cell candidate, "
+            "output), each with its own weights."
+        )
+    if n == 4 * units * (features + units):
+        raise Incorrect(f"{n} leaves out the biases: each gate has one bias per unit.")
+    if n == 4 * (units * features + units):
+        raise Incorrect(
+            f"{n} leaves out the recurrent weights: every gate also reads the previous hidden "
+            "state, which has `units` values."
+        )
+    if n == 4 * (units * (features + units) + 2 * units):
+        raise Incorrect(
+            f"{n} counts two bias vectors per gate. That was the TF1-era CuDNNLSTM layer; "
+            "today's keras.layers.LSTM has one."
+        )
+    if n == units * (features + units):
+        raise Incorrect(
+            f"{n} is one gate's weights without its bias. Count the bias, then all four gates."
+        )
+    if units != features and n == lstm_params(units, features):
+        raise Incorrect(
+            f"{n} swaps units and features: it is the count for {features} units on {units} "
+            "features. The recurrent weights connect the hidden state (units values) to each gate."
+        )
+    raise Incorrect(
+        f"{n} is not it. Count one gate first: a weight for each input feature and each "
+        "previous hidden value, per unit, plus a bias per unit; then the four gates."
+    )
