@@ -18,7 +18,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["LedgerTable", "chapter_label", "format_value", "ledger_html", "ledger_text"]
+__all__ = [
+    "BehaviourTable",
+    "LedgerTable",
+    "behaviours_html",
+    "behaviours_text",
+    "chapter_label",
+    "format_value",
+    "ledger_html",
+    "ledger_text",
+]
 
 _CSS = """
 <style>
@@ -148,5 +157,71 @@ class LedgerTable:
 
     def __str__(self) -> str:
         return ledger_text(self.rows)
+
+    __repr__ = __str__
+
+
+def behaviours_html(
+    rows: Sequence[Any], *, chapter_href: str = "../notebooks/{chapter}.html"
+) -> str:
+    """The rows of :func:`labsupport.behaviours.verify` as one HTML table."""
+    head = (
+        "<tr><th>Key</th><th>What the book says</th><th>Seen when this page was built</th>"
+        "<th title='Does the behaviour hold with the installed Keras?'>Holds</th>"
+        "<th>Shown in</th></tr>"
+    )
+    body = []
+    for row in rows:
+        item = row.behaviour
+        key = html.escape(item.key)
+        seen = html.escape(row.observed if row.holds else row.error)
+        if item.chapter and chapter_href:
+            href = html.escape(chapter_href.format(chapter=item.chapter), quote=True)
+            where = f"<a href='{href}' title='{html.escape(item.chapter)}'>"
+            where += f"{chapter_label(item.chapter)}</a>"
+        else:
+            where = html.escape(chapter_label(item.chapter)) if item.chapter else "—"
+        body.append(
+            f"<tr class='{'agrees' if row.holds else 'disagrees'}' data-key='{key}'>"
+            f"<td class='num'>{key}</td><td>{html.escape(item.claim)}</td>"
+            f"<td><div class='note'>{seen}</div></td>"
+            f"<td class='{'ok' if row.holds else 'bad'}'>{'✓' if row.holds else '✗'}</td>"
+            f"<td class='where'>{where}</td></tr>"
+        )
+    holds = sum(1 for r in rows if r.holds)
+    caption = f"{len(rows)} behaviours; {holds} hold with the installed Keras"
+    return (
+        f"{_CSS}<div class='labsupport-ledger-wrap'><table class='labsupport-ledger'>"
+        f"<caption style='caption-side:top;text-align:left'>{html.escape(caption)}</caption>"
+        f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def behaviours_text(rows: Sequence[Any]) -> str:
+    """The behaviour rows as plain text (one line per behaviour), for a terminal."""
+    lines = [
+        f"{'✓' if r.holds else '✗'} {r.behaviour.key}: {r.observed if r.holds else r.error}"
+        for r in rows
+    ]
+    lines.append(f"{len(rows)} behaviours; {sum(1 for r in rows if r.holds)} hold")
+    return "\n".join(lines)
+
+
+class BehaviourTable:
+    """Shows behaviour rows as an HTML table in a notebook and as text elsewhere."""
+
+    def __init__(self, rows: Sequence[Any], *, chapter_href: str = "../notebooks/{chapter}.html"):
+        self.rows = list(rows)
+        self.chapter_href = chapter_href
+
+    @property
+    def failures(self) -> list[Any]:
+        return [r for r in self.rows if not r.holds]
+
+    def _repr_html_(self) -> str:
+        return behaviours_html(self.rows, chapter_href=self.chapter_href)
+
+    def __str__(self) -> str:
+        return behaviours_text(self.rows)
 
     __repr__ = __str__
