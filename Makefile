@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
 JOBS ?= 2
 
-.PHONY: install student book test browser-check lab lint bench clean
+.PHONY: install student book test test-offline browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -33,6 +33,14 @@ book: student
 
 test: $(STAMP)
 	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -n $(JOBS) --dist loadfile
+
+# The path of a reader with no internet and no MNIST file: every chapter in full mode on the
+# sample bundled with labsupport (no LABSUPPORT_MNIST, an empty Keras cache).
+test-offline: $(STAMP)
+	@offline_home=$$(mktemp -d) && \
+	env -u LABSUPPORT_MNIST -u LABSUPPORT_FAST KERAS_HOME=$$offline_home \
+	  $(BIN)/python -m pytest -p no:cacheprovider notebooks --nbval-lax -n $(JOBS) --dist loadfile; \
+	status=$$?; rm -rf $$offline_home; exit $$status
 
 # Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
 browser-check: $(STAMP)
