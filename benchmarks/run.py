@@ -2,15 +2,20 @@
 
 Usage, from the repository root (``make bench`` runs the first line)::
 
-    python -m benchmarks.run                             # notebooks, MNIST, three ways, echo
-    python -m benchmarks.run --with-book --with-tests    # also the book build and `make test`
-    python -m benchmarks.run --only mnist --only echo    # some sections; the file keeps the rest
-    python -m benchmarks.run --quick                     # a trial run: tiny budgets, few sizes
+    python -m benchmarks.run                           # the default sections (below)
+    python -m benchmarks.run --with-book --with-tests  # also the book build and `make test`
+    python -m benchmarks.run --only mnist --only echo  # some sections; the file keeps the rest
+    python -m benchmarks.run --only td_cost            # or: make bench BENCH_ARGS="--only td_cost"
+    python -m benchmarks.run --quick                   # a trial run: tiny budgets, few sizes
 
-Sections: ``notebooks``, ``book``, ``test``, ``mnist``, ``three_ways``, ``echo``. The sections
-measured now replace those of the same name in the results file; the other sections are kept
-when the file comes from the same machine. The book's "Benchmarks" page is built from the file
-(see ``labsupport.bench_report``) and never measures anything.
+Sections: ``notebooks``, ``book``, ``test``, ``mnist``, ``three_ways``, ``td_cost``, ``echo``;
+all but ``book`` and ``test`` run by default.
+``td_cost`` is the first-call and steady-state time of ``TimeDistributed(Dense)`` and the models
+that compute the same thing, from 4 to 1,024 steps (``labsupport.td_cost``). The sections
+measured now replace those of the same name in the results file; the other sections are kept,
+each with the machine it was measured on (the page says so when that is another machine). The
+book's "Benchmarks" page is built from the file (see ``labsupport.bench_report``) and never
+measures anything.
 
 This is a benchmark, not a test: run it on a quiet machine. It records the load average at the
 start and the end so a reader can tell.
@@ -49,7 +54,7 @@ from labsupport import bench_report as report  # noqa: E402
 
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-DEFAULT_SECTIONS = ("notebooks", "mnist", "three_ways", "echo")
+DEFAULT_SECTIONS = ("notebooks", "mnist", "three_ways", "td_cost", "echo")
 OPTIONAL_SECTIONS = ("book", "test")
 CHILD_FLAG = "--child-notebook"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours in tracebacks
@@ -64,6 +69,13 @@ FULL: dict[str, Any] = {
     "mnist_test_limit": None,
     "mnist_target_run": True,
     "three_ways": {"steps": (4, 8, 16), "batch": (8, 32), "image_shape": (64, 64, 1), "repeats": 5},
+    "td_cost": {
+        "steps": (4, 16, 64, 256, 1024),
+        "batch": 32,
+        "features": 16,
+        "units": 8,
+        "repeats": 5,
+    },
     "echo_seeds": (0, 1, 2),
     "echo_max_passes": {"one_to_one": 3000, "many_to_one": 2000, "many_to_many": 3000},
 }
@@ -76,6 +88,7 @@ QUICK: dict[str, Any] = {
     "mnist_test_limit": 2000,
     "mnist_target_run": False,
     "three_ways": {"steps": (4,), "batch": (8,), "image_shape": (32, 32, 1), "repeats": 3},
+    "td_cost": {"steps": (4, 16), "batch": 8, "features": 4, "units": 2, "repeats": 2},
     "echo_seeds": (0,),
     "echo_max_passes": {"one_to_one": 100, "many_to_one": 100, "many_to_many": 100},
 }
@@ -666,6 +679,53 @@ def three_ways_section(cfg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- TimeDistributed cost
+
+
+def td_cost_section(cfg: dict[str, Any]) -> dict[str, Any]:
+    """First call and steady state of Dense, TimeDistributed(Dense), folded, and unknown steps.
+
+    One number of steps at a time, each on fresh models (``labsupport.td_cost.measure``), with
+    the Keras session cleared in between so the graphs of 1,024 steps do not pile up.
+    """
+    import keras
+
+    from labsupport import td_cost
+
+    sizes = cfg["td_cost"]
+    rows = []
+    for steps in sizes["steps"]:
+        log(f"td_cost: {steps} steps")
+        found = td_cost.measure(
+            (steps,),
+            batch=sizes["batch"],
+            features=sizes["features"],
+            units=sizes["units"],
+            repeats=sizes["repeats"],
+        )
+        for row in found:
+            log(
+                f"  {row['label']:28} first predict {row['predict_first_s']:.2f} s, "
+                f"first train {row['train_first_s']:.2f} s, steady {row['predict_ms']:.2f} / "
+                f"{row['train_ms']:.2f} ms"
+            )
+        rows.extend(found)
+        keras.backend.clear_session()
+        gc.collect()
+    return {
+        "steps": list(sizes["steps"]),
+        "batch": sizes["batch"],
+        "features": sizes["features"],
+        "units": sizes["units"],
+        "repeats": sizes["repeats"],
+        "variants": dict(td_cost.VARIANTS),
+        "clock": "first call: the first predict_on_batch or train_on_batch of a fresh model "
+        "(Keras builds, traces and compiles its function there); steady state: the median of "
+        "the later calls, the variants taking turns",
+        "rows": rows,
+    }
+
+
 # --------------------------------------------------------------------------- echo
 
 
@@ -855,6 +915,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "test": test_section,
         "mnist": lambda: mnist_section(cfg),
         "three_ways": lambda: three_ways_section(cfg),
+        "td_cost": lambda: td_cost_section(cfg),
         "echo": lambda: echo_section(cfg),
     }
     for name in sections:
@@ -868,6 +929,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "measured_at": now(),
             "quick": bool(args.quick),
             "section_s": time.perf_counter() - start,
+            "machine": report.machine_id(machine),
             **body,
         }
 

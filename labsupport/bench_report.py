@@ -9,7 +9,7 @@ The file is one JSON object (:data:`SCHEMA_VERSION`)::
     {"schema": 1, "device_kind": "cpu", "quick": false, "started_at": ..., "finished_at": ...,
      "command": "...", "machine": {...},
      "sections": {"notebooks": {...}, "book": {...}, "test": {...}, "mnist": {...},
-                  "three_ways": {...}, "echo": {...}},
+                  "three_ways": {...}, "td_cost": {...}, "echo": {...}},
      "targets": [{"key": ..., "status": "met" | "missed" | "not measured", ...}, ...]}
 
 Every section carries ``measured_at`` (ISO 8601, UTC) and ``quick``; a section that failed
@@ -26,7 +26,7 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
-SECTIONS = ("notebooks", "book", "test", "mnist", "three_ways", "echo")
+SECTIONS = ("notebooks", "book", "test", "mnist", "three_ways", "td_cost", "echo")
 """Every section a results file may hold, in the order the page shows them."""
 
 DEVICE_KINDS = ("cpu", "gpu")
@@ -86,7 +86,13 @@ def validate(results: Any) -> dict[str, Any]:
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
         raise ResultsError(f"unknown section(s) {', '.join(unknown)}")
-    required_lists = {"notebooks": "runs", "mnist": "models", "three_ways": "rows", "echo": "runs"}
+    required_lists = {
+        "notebooks": "runs",
+        "mnist": "models",
+        "three_ways": "rows",
+        "td_cost": "rows",
+        "echo": "runs",
+    }
     for name, section in sections.items():
         if not isinstance(section, Mapping):
             raise ResultsError(f"section {name!r} must be an object")
@@ -122,24 +128,36 @@ def find_results_dir(start: str | Path | None = None) -> Path:
     raise FileNotFoundError(f"no benchmarks/results folder at or above {here}")
 
 
+MACHINE_KEYS = ("cpu_model", "logical_cores", "memory_gb", "gpus")
+"""What names a machine. Each section records these, so one file can hold several machines."""
+
+
+def machine_id(machine: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The identifying part of a ``machine`` record (see :data:`MACHINE_KEYS`)."""
+    return {key: (machine or {}).get(key) for key in MACHINE_KEYS}
+
+
+def _same_machine(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
+    return all((a or {}).get(k) == (b or {}).get(k) for k in ("cpu_model", "logical_cores", "gpus"))
+
+
 def merge(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
     """Sections measured now replace those of the same name; the others are kept.
 
-    Nothing is kept when the old file comes from another device kind, another schema or
-    another machine (a different CPU model or core count).
+    Nothing is kept when the old file comes from another device kind or another schema. A kept
+    section carries the machine it was measured on (``section["machine"]``; older files record
+    it once, for the whole file, and it is copied into the section here), so a file may hold
+    sections of several machines and the page says which is which (:func:`section_line`).
     """
     merged = dict(new)
     if not old or old.get("schema") != SCHEMA_VERSION:
         return merged
     if old.get("device_kind") != new.get("device_kind"):
         return merged
-    same_machine = all(
-        (old.get("machine") or {}).get(k) == (new.get("machine") or {}).get(k)
-        for k in ("cpu_model", "logical_cores", "gpus")
-    )
-    if not same_machine:
-        return merged
-    sections = dict(old.get("sections") or {})
+    sections = {
+        name: {"machine": machine_id(old.get("machine")), **body}
+        for name, body in (old.get("sections") or {}).items()
+    }
     sections.update(new.get("sections") or {})
     merged["sections"] = {name: sections[name] for name in SECTIONS if name in sections}
     merged["quick"] = any(bool(s.get("quick")) for s in merged["sections"].values())
@@ -154,6 +172,20 @@ def merge(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, An
     ]
     merged["history"] = kept + list(new.get("history") or [])
     return merged
+
+
+def section_machine(results: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The machine a section was measured on: its own record, else the file's."""
+    section = (results.get("sections") or {}).get(name) or {}
+    return machine_id(section.get("machine") or results.get("machine"))
+
+
+def machine_text(machine: Mapping[str, Any]) -> str:
+    """``CPU model, N logical cores`` (and the GPUs, if any)."""
+    gpus = machine.get("gpus") or []
+    return f"{machine.get('cpu_model', '?')}, {machine.get('logical_cores', '?')} logical cores" + (
+        f", GPU {', '.join(gpus)}" if gpus else ""
+    )
 
 
 # --------------------------------------------------------------------------- targets
@@ -514,6 +546,207 @@ def three_ways_table(results: Mapping[str, Any]) -> Table:
     return Table(("steps", "batch", "way", "forward ms", "vs TD", "train step ms", "vs TD"), rows)
 
 
+def _td_rows(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    section = results.get("sections", {}).get("td_cost") or {}
+    return [] if section.get("error") else list(section.get("rows") or [])
+
+
+def td_cost_table(results: Mapping[str, Any]) -> Table:
+    """First call and steady state of predict and of a training step, per variant and steps."""
+    rows = [
+        (
+            r["steps"],
+            r.get("label", r["variant"]),
+            r.get("predict_trace_calls"),
+            f"{float(r['predict_first_s']):.3f} s",
+            f"{float(r['predict_ms']):.2f} ms",
+            f"{float(r['train_first_s']):.3f} s",
+            f"{float(r['train_ms']):.2f} ms",
+        )
+        for r in _td_rows(results)
+    ]
+    return Table(
+        (
+            "steps",
+            "variant",
+            "Dense calls in the trace",
+            "first predict",
+            "predict",
+            "first training step",
+            "training step",
+        ),
+        rows,
+    )
+
+
+def td_cost_ratio_table(results: Mapping[str, Any]) -> Table:
+    """Each variant's times divided by Dense's, at the fewest and at the most steps measured."""
+    from labsupport.td_cost import ratio, times
+
+    rows = _td_rows(results)
+    out = []
+    if rows:
+        steps = sorted({int(r["steps"]) for r in rows})
+        for n in sorted({steps[0], steps[-1]}):
+            for r in rows:
+                if int(r["steps"]) != n or r["variant"] == "dense":
+                    continue
+                out.append(
+                    [n, r.get("label", r["variant"])]
+                    + [times(ratio(rows, key, r["variant"], n)) for key in _TD_KEYS]
+                )
+    return Table(
+        (
+            "steps",
+            "variant",
+            "first predict",
+            "first training step",
+            "predict",
+            "training step",
+        ),
+        out,
+        caption="time divided by Dense's time at the same number of steps",
+    )
+
+
+_TD_KEYS = ("predict_first_s", "train_first_s", "predict_ms", "train_ms")
+
+
+def _calls(n: Any) -> str:
+    return f"{n:,} call" + ("" if n == 1 else "s")
+
+
+def td_cost_lines(results: Mapping[str, Any]) -> list[str]:
+    """The td_cost section's headline, in sentences computed from its rows (at the most steps).
+
+    Empty when the section is absent or failed.
+    """
+    from labsupport.td_cost import duration
+    from labsupport.td_cost import verdict as td_verdict
+
+    rows = _td_rows(results)
+    if not rows:
+        return []
+    most = max(int(r["steps"]) for r in rows)
+    at = {r["variant"]: r for r in rows if int(r["steps"]) == most}
+    lines = []
+    if {"time_distributed", "dense"} <= set(at):
+        td, dense = at["time_distributed"], at["dense"]
+        lines.append(
+            f"At {most:,} steps the first predict took {duration(td['predict_first_s'])} with "
+            f"TimeDistributed(Dense) ({_calls(td.get('predict_trace_calls'))} of the Dense in the "
+            f"trace) and {duration(dense['predict_first_s'])} with Dense "
+            f"({_calls(dense.get('predict_trace_calls'))}); the first training step "
+            f"{duration(td['train_first_s'])} and {duration(dense['train_first_s'])}."
+        )
+        lines.append(
+            f"After that, at {most:,} steps, a predict took {float(td['predict_ms']):.2f} ms with "
+            f"TimeDistributed(Dense) and {float(dense['predict_ms']):.2f} ms with Dense; a "
+            f"training step {float(td['train_ms']):.2f} ms and {float(dense['train_ms']):.2f} ms."
+        )
+    if {"unknown_steps", "time_distributed"} <= set(at):
+        none, td = at["unknown_steps"], at["time_distributed"]
+        lines.append(
+            f"Declared with steps None, the model traced the Dense "
+            f"{_calls(none.get('predict_trace_calls')).replace('call', 'time')} at {most:,} steps "
+            f"and its first predict took {duration(none['predict_first_s'])} "
+            f"(TimeDistributed with the steps known: {duration(td['predict_first_s'])})."
+        )
+    if {"folded", "dense"} <= set(at):
+        folded, dense = at["folded"], at["dense"]
+        lines.append(
+            f"Folded into the batch: first predict {duration(folded['predict_first_s'])}, "
+            f"first training step {duration(folded['train_first_s'])} at {most:,} steps "
+            f"(Dense: {duration(dense['predict_first_s'])} and "
+            f"{duration(dense['train_first_s'])})."
+        )
+    verdict = td_verdict(rows)
+    if verdict:
+        lines.append(verdict[-1][0].upper() + verdict[-1][1:] + ".")
+    return lines
+
+
+def td_cost_caption(results: Mapping[str, Any]) -> str:
+    """Where, when and how the td_cost section was measured: a label for its figure."""
+    section = (results.get("sections") or {}).get("td_cost") or {}
+    rows = _td_rows(results)
+    first = rows[0] if rows else {}
+    quick = " QUICK trial run (not representative)," if section.get("quick") else ""
+    return (
+        f"Reference result, not this run:{quick} measured {section.get('measured_at', '?')} on "
+        f"{machine_text(section_machine(results, 'td_cost'))} by "
+        f"`python -m benchmarks.run --only td_cost`; steps "
+        f"{', '.join(f'{n:,}' for n in sorted({int(r['steps']) for r in rows}))}; "
+        f"batch {first.get('batch', '?')}, "
+        f"{first.get('features', '?')} features, Dense({first.get('units', '?')}), steady state "
+        f"the median of {first.get('repeats', '?')} calls."
+    )
+
+
+def plot_td_rows(rows: Sequence[Mapping[str, Any]], title: str = ""):
+    """Time against steps, log-log, one line per variant: first call and steady state, predict
+    and training step (four panels)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    fig, axes = plt.subplots(2, 2, figsize=(7.5, 5.6), sharex=True)
+    panels = (
+        ("predict_first_s", "first predict", "seconds"),
+        ("train_first_s", "first training step", "seconds"),
+        ("predict_ms", "predict, steady state", "milliseconds"),
+        ("train_ms", "training step, steady state", "milliseconds"),
+    )
+    variants: list[str] = []
+    for r in rows:
+        if r["variant"] not in variants:
+            variants.append(r["variant"])
+    styles = ("o-", "s--", "D-.", "^:", "v-")
+    for ax, (key, name, unit) in zip(axes.flat, panels, strict=True):
+        for i, variant in enumerate(variants):
+            mine = [r for r in rows if r["variant"] == variant]
+            points = sorted((int(r["steps"]), float(r[key])) for r in mine)
+            xs, ys = zip(*points, strict=True)
+            label = mine[0].get("label", variant)
+            ax.plot(xs, ys, styles[i % len(styles)], markersize=4, label=label)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        steps = sorted({int(r["steps"]) for r in rows})
+        if steps:
+            ax.set_xticks(steps, [f"{n:,}" for n in steps])
+            ax.xaxis.set_minor_locator(ticker.NullLocator())
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_title(name, fontsize=9)
+        ax.set_ylabel(unit)
+        ax.grid(alpha=0.3, which="both")
+    for ax in axes[1]:
+        ax.set_xlabel("steps")
+    if variants:
+        axes[0][0].legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def td_cost_plot(results: Mapping[str, Any]):
+    """The td_cost section of a results file, drawn by :func:`plot_td_rows`."""
+    return plot_td_rows(_td_rows(results), "TimeDistributed(Dense) and the same function")
+
+
+def td_cost_reference(results_dir: str | Path | None = None) -> dict[str, Any] | None:
+    """The CPU results file when it holds a td_cost section that did not fail; else None.
+
+    For a chapter that shows the committed curve beside its own measurement: an installation
+    without the repository's ``benchmarks/results`` folder gets None, not an error.
+    """
+    try:
+        cpu = load_all(results_dir).get("cpu")
+    except (FileNotFoundError, ResultsError, ValueError, OSError):
+        return None
+    return cpu if cpu is not None and _td_rows(cpu) else None
+
+
 def echo_table(results: Mapping[str, Any]) -> Table:
     """Passes and seconds each echo model needed to bring its largest error under 0.05."""
     echo = results.get("sections", {}).get("echo") or {}
@@ -558,6 +791,13 @@ def machine_lines(results: Mapping[str, Any]) -> list[str]:
             )
             + "."
         )
+    others: dict[str, list[str]] = {}
+    for name in results.get("sections") or {}:
+        own = section_machine(results, name)
+        if not _same_machine(own, m):
+            others.setdefault(machine_text(own), []).append(name)
+    for text, names in others.items():
+        lines.append(f"Sections measured on another machine ({text}): {', '.join(names)}.")
     history = results.get("history") or []
     if len(history) > 1:
         for run in history:
@@ -679,6 +919,9 @@ def section_line(results: Mapping[str, Any] | None, name: str) -> str:
     if not section:
         return f"Not measured yet: run `python -m benchmarks.run --only {name}`."
     text = f"Measured {section['measured_at']}"
+    own = section_machine(results or {}, name)
+    if not _same_machine(own, (results or {}).get("machine")):
+        text += f" on another machine ({machine_text(own)})"
     if section.get("quick"):
         text += " in a QUICK trial run (tiny sizes: not representative)"
     if section.get("error"):
@@ -696,7 +939,7 @@ def mnist_data_line(results: Mapping[str, Any]) -> str:
     budgets = ", ".join(f"{float(b):g} s" for b in mnist.get("budgets") or [])
     return (
         f"Data: {int(data.get('train', 0)):,} training and {int(data.get('test', 0)):,} test "
-        f"images ({whole}; source {data.get('source')}: {data.get('location')}). "
+        f"images ({whole}; source {data.get('source')}: {Path(str(data.get('location'))).name}). "
         f"Budgets: {budgets} of training time. {mnist.get('clock', '')}."
     )
 

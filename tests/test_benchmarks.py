@@ -180,6 +180,7 @@ def test_sample_is_valid_and_survives_json():
         (lambda r: r.update(quick="yes"), "'quick' must be"),
         (lambda r: r["sections"].update(bogus=section()), "unknown section(s) bogus"),
         (lambda r: r["sections"]["echo"].pop("runs"), "lacks the list 'runs'"),
+        (lambda r: r["sections"].update(td_cost=section()), "lacks the list 'rows'"),
         (lambda r: r["sections"]["echo"].pop("measured_at"), "lacks 'measured_at'"),
         (lambda r: r["targets"].append({"key": "x", "status": "great"}), "has status 'great'"),
     ],
@@ -328,7 +329,14 @@ def test_three_ways_and_echo_tables():
 
 def test_tables_of_empty_results_have_no_rows():
     empty = {"sections": {}}
-    for build in (br.notebooks_table, br.mnist_table, br.three_ways_table, br.echo_table):
+    for build in (
+        br.notebooks_table,
+        br.mnist_table,
+        br.three_ways_table,
+        br.td_cost_table,
+        br.td_cost_ratio_table,
+        br.echo_table,
+    ):
         assert build(empty).rows == []
 
 
@@ -395,28 +403,55 @@ def test_merge_keeps_sections_not_measured_now():
     [
         lambda r: r.update(device_kind="gpu"),
         lambda r: r.update(schema=0),
-        lambda r: r["machine"].update(logical_cores=64),
     ],
 )
-def test_merge_drops_results_of_another_machine(change):
+def test_merge_drops_results_of_another_device_kind_or_schema(change):
     old = sample()
     change(old)
     new = {**sample(), "sections": {"echo": section(runs=[])}}
     assert list(br.merge(old, new)["sections"]) == ["echo"]
 
 
+def test_merge_keeps_the_sections_of_another_machine_and_names_it():
+    old = sample()
+    old["machine"].update(cpu_model="Old CPU", logical_cores=64)
+    new = {
+        **sample(),
+        "sections": {"echo": section(runs=[], machine=br.machine_id(machine()))},
+    }
+    merged = br.merge(old, new)
+    assert list(merged["sections"]) == ["notebooks", "mnist", "three_ways", "echo"]
+    assert merged["sections"]["mnist"]["machine"]["cpu_model"] == "Old CPU"
+    assert merged["sections"]["mnist"]["models"] == old["sections"]["mnist"]["models"]
+    assert "on another machine (Old CPU, 64 logical cores)" in br.section_line(merged, "mnist")
+    assert "another machine" not in br.section_line(merged, "echo")
+    lines = br.machine_lines(merged)
+    assert any("Old CPU" in line and "mnist" in line and "echo" not in line for line in lines)
+    # Merging again keeps the machine each section was measured on.
+    again = br.merge(merged, {**sample(), "sections": {"echo": section(runs=[])}})
+    assert again["sections"]["mnist"]["machine"]["cpu_model"] == "Old CPU"
+
+
 # --------------------------------------------------------------------------- the command
 
 
 def test_parse_sections():
-    assert run.parse_sections([], [], False, False) == ["notebooks", "mnist", "three_ways", "echo"]
+    assert run.parse_sections([], [], False, False) == [
+        "notebooks",
+        "mnist",
+        "three_ways",
+        "td_cost",
+        "echo",
+    ]
     assert run.parse_sections([], ["notebooks"], True, True) == [
         "book",
         "test",
         "mnist",
         "three_ways",
+        "td_cost",
         "echo",
     ]
+    assert run.parse_sections(["td-cost"], [], False, False) == ["td_cost"]
     assert run.parse_sections(["echo,three-ways", "book"], [], False, False) == [
         "book",
         "three_ways",
@@ -493,6 +528,154 @@ def test_main_writes_merges_and_survives_a_broken_section(monkeypatch, tmp_path)
     assert results["sections"]["echo"]["runs"] == []
     assert "RuntimeError: no luck" in results["sections"]["three_ways"]["error"]
     assert len(results["targets"]) == 4
+
+
+def td_rows() -> list[dict]:
+    """Rows as labsupport.td_cost.measure returns them: 2 numbers of steps, 4 variants."""
+    from labsupport.td_cost import VARIANTS
+
+    rows = []
+    for steps in (4, 64):
+        for variant, label in VARIANTS.items():
+            unrolled = variant in ("time_distributed", "unknown_steps")
+            slow = steps / 4 if unrolled else 1.0
+            rows.append(
+                {
+                    "variant": variant,
+                    "label": label,
+                    "steps": steps,
+                    "batch": 32,
+                    "features": 16,
+                    "units": 8,
+                    "repeats": 5,
+                    "params": 136,
+                    "jit_compile": False,
+                    "predict_first_s": 0.02 * slow,
+                    "predict_ms": 1.0 * (2.0 if unrolled and steps == 64 else 1.0),
+                    "train_first_s": 0.1 * slow,
+                    "train_ms": 2.0 * (1.5 if unrolled and steps == 64 else 1.0),
+                    "predict_trace_calls": steps if unrolled else 1,
+                    "train_trace_calls": steps if unrolled else 1,
+                }
+            )
+    return rows
+
+
+def with_td_cost(**extra) -> dict:
+    results = sample()
+    results["sections"]["td_cost"] = section(rows=td_rows(), **extra)
+    return br.validate(results)
+
+
+def test_td_cost_tables():
+    results = with_td_cost()
+    table = br.td_cost_table(results)
+    assert len(table.rows) == 8 and table.header[2] == "Dense calls in the trace"
+    td = table.rows[5]  # 64 steps, TimeDistributed(Dense)
+    assert td[:3] == ["64", "TimeDistributed(Dense)", "64"]
+    assert td[3:] == ["0.320 s", "2.00 ms", "1.600 s", "3.00 ms"]
+    ratios = br.td_cost_ratio_table(results)
+    assert [r[:2] for r in ratios.rows] == [
+        ["4", "TimeDistributed(Dense)"],
+        ["4", "folded into batch"],
+        ["4", "TimeDistributed, steps None"],
+        ["64", "TimeDistributed(Dense)"],
+        ["64", "folded into batch"],
+        ["64", "TimeDistributed, steps None"],
+    ]
+    assert ratios.rows[3][2:] == ["16×", "16×", "2.0×", "1.5×"]
+    assert ratios.rows[4][2:] == ["1.0×", "1.0×", "1.0×", "1.0×"]
+
+
+def test_td_cost_lines_and_caption():
+    results = with_td_cost(machine=br.machine_id(machine()))
+    lines = br.td_cost_lines(results)
+    assert lines[0].startswith("At 64 steps the first predict took 320 ms with TimeDistributed")
+    assert lines[0].endswith("the first training step 1.60 s and 100 ms.")
+    assert "(64 calls of the Dense in the trace)" in lines[0] and "(1 call)" in lines[0]
+    assert "a predict took 2.00 ms with TimeDistributed(Dense) and 1.00 ms with Dense" in lines[1]
+    assert "traced the Dense 64 times at 64 steps" in lines[2]
+    assert lines[3].startswith("Folded into the batch: first predict 20 ms")
+    caption = br.td_cost_caption(results)
+    assert caption.startswith("Reference result, not this run:")
+    assert "Test CPU, 2 logical cores" in caption and "batch 32, 16 features, Dense(8)" in caption
+    assert "QUICK" in br.td_cost_caption(with_td_cost(quick=True))
+    assert br.td_cost_lines(sample()) == []
+    failed = sample()
+    failed["sections"]["td_cost"] = section(error="RuntimeError: x")
+    assert br.td_cost_lines(failed) == [] and br.td_cost_table(failed).rows == []
+
+
+def test_td_cost_plot_draws_four_log_log_panels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = br.td_cost_plot(with_td_cost())
+    assert len(fig.axes) == 4
+    for ax in fig.axes:
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+        assert len(ax.get_lines()) == 4
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1] == (
+        "TimeDistributed(Dense)"
+    )
+    plt.close(fig)
+
+
+def test_td_cost_reference(tmp_path):
+    assert br.td_cost_reference(tmp_path) is None  # no file
+    (tmp_path / "cpu.json").write_text(json.dumps(sample()))
+    assert br.td_cost_reference(tmp_path) is None  # no td_cost section
+    (tmp_path / "cpu.json").write_text(json.dumps(with_td_cost()))
+    assert br.td_cost_reference(tmp_path)["sections"]["td_cost"]["rows"] == td_rows()
+    (tmp_path / "cpu.json").write_text("{not json")
+    assert br.td_cost_reference(tmp_path) is None
+    assert br.td_cost_reference(tmp_path / "nowhere") is None
+
+
+def test_committed_td_cost_section_has_every_variant_and_size():
+    results = br.load(ROOT / "benchmarks" / "results" / "cpu.json")
+    rows = results["sections"]["td_cost"]["rows"]
+    steps = sorted({r["steps"] for r in rows})
+    assert steps[0] <= 4 and steps[-1] >= 1000
+    from labsupport.td_cost import TIMES, VARIANTS
+
+    for n in steps:
+        mine = [r for r in rows if r["steps"] == n]
+        assert [r["variant"] for r in mine] == list(VARIANTS)
+        assert all(r[key] >= 0 for r in mine for key in TIMES)
+    assert not results["sections"]["td_cost"]["quick"]
+
+
+def test_td_cost_section_measures_each_size_apart(monkeypatch):
+    from labsupport import td_cost
+
+    calls = []
+
+    def fake_measure(steps, **sizes):
+        calls.append((tuple(steps), sizes))
+        return [dict(r) for r in td_rows() if r["steps"] == 4]
+
+    monkeypatch.setattr(td_cost, "measure", fake_measure)
+    monkeypatch.setattr(run, "log", lambda message: None)
+    body = run.td_cost_section(run.QUICK)
+    assert [c[0] for c in calls] == [(s,) for s in run.QUICK["td_cost"]["steps"]]
+    assert calls[0][1]["repeats"] == run.QUICK["td_cost"]["repeats"]
+    assert len(body["rows"]) == 4 * len(run.QUICK["td_cost"]["steps"])
+    assert body["variants"] == td_cost.VARIANTS and "first call" in body["clock"]
+    assert set(run.QUICK["td_cost"]) == set(run.FULL["td_cost"])
+    assert max(run.FULL["td_cost"]["steps"]) >= 1000 and min(run.FULL["td_cost"]["steps"]) <= 4
+
+
+def test_main_records_the_machine_of_each_section(monkeypatch, tmp_path):
+    monkeypatch.setattr(run, "machine_info", machine)
+    monkeypatch.setattr(run, "td_cost_section", lambda cfg: {"rows": td_rows()})
+    out = tmp_path / "cpu.json"
+    assert run.main(["--quick", "--only", "td_cost", "--output", str(out)]) == 0
+    results = br.load(out)
+    assert results["sections"]["td_cost"]["machine"] == br.machine_id(machine())
+    assert br.td_cost_table(results).rows
 
 
 def test_notebook_failures_are_listed():

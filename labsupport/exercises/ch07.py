@@ -278,7 +278,7 @@ def q2(answer: Any) -> str:
 
 
 SOLUTION_Q3 = """
-lstm_count = 4 * 32 * (254016 + 32 + 1)  # 4 gates × units × (features + units + bias)
+lstm_count = 4 * 32 * (254016 + 32 + 1)  # (3 gates + candidate) × units × (features + units + 1)
 """
 
 
@@ -286,7 +286,8 @@ lstm_count = 4 * 32 * (254016 + 32 + 1)  # 4 gates × units × (features + units
     "ch07.q3",
     hints=(
         "The LSTM reads 254,016 features per step (126 × 126 × 16) and has 32 units.",
-        "Per gate: units × (features + units) weights plus units biases; an LSTM has 4 gates.",
+        "Per block: units × (features + units) weights plus units biases. An LSTM has four "
+        "blocks: the input, forget and output gates, and the cell candidate.",
     ),
     solution=SOLUTION_Q3,
 )
@@ -307,12 +308,15 @@ def q3(answer: Any) -> str:
             "so the number of steps does not change its count."
         )
     if n == right // 4:
-        raise Incorrect(f"{n:,} is one gate. An LSTM has four, each with its own weights.")
+        raise Incorrect(
+            f"{n:,} is one block, the size of one gate. An LSTM has four: the input, forget and "
+            "output gates and the cell candidate, each with its own weights."
+        )
     if n == 4 * units * (features + units):
-        raise Incorrect(f"{n:,} leaves out the biases: each gate has one per unit.")
+        raise Incorrect(f"{n:,} leaves out the biases: each block has one per unit.")
     if n == 4 * units * (features + 1):
         raise Incorrect(
-            f"{n:,} leaves out the recurrent weights: each gate also reads the previous hidden "
+            f"{n:,} leaves out the recurrent weights: each block also reads the previous hidden "
             "state, 32 values."
         )
     if n == shapes.lstm_params(126 * 126, units):
@@ -322,7 +326,7 @@ def q3(answer: Any) -> str:
         )
     if n == shapes.lstm_params(features, units) + 4 * units:
         raise Incorrect(
-            f"{n:,} counts two bias vectors per gate, as TF1's CuDNNLSTM did; "
+            f"{n:,} counts two bias vectors per block, as TF1's CuDNNLSTM did; "
             "keras.layers.LSTM has one."
         )
     raise Incorrect(

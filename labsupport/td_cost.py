@@ -1,0 +1,291 @@
+"""What ``TimeDistributed(Dense)`` costs in Keras 3, next to the ways that give the same output.
+
+Four models compute the same function of a ``(batch, steps, features)`` input, one ``Dense(units)``
+applied to every step with the same weights (see :data:`VARIANTS`):
+
+* ``dense``: ``Dense(units)`` on the 3D input (Dense acts on the last axis only);
+* ``time_distributed``: ``TimeDistributed(Dense(units))`` on ``keras.Input((steps, features))``;
+* ``folded``: time folded into the batch axis with ``keras.ops.reshape``, ``Dense``, unfolded;
+* ``unknown_steps``: ``TimeDistributed(Dense(units))`` on ``keras.Input((None, features))``.
+
+:func:`measure` times, on fresh models, the **first** ``predict_on_batch`` and the first
+``train_on_batch`` (Keras traces and compiles its function there) and then the **steady state**
+(the median of later calls). The ``Dense`` inside every model counts how often its ``call`` runs;
+that happens only while TensorFlow traces the function, so the count says how many copies of the
+layer the traced graph holds. :func:`trace_calls` reports that count alone, cheaply.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+VARIANTS: dict[str, str] = {
+    "dense": "Dense",
+    "time_distributed": "TimeDistributed(Dense)",
+    "folded": "folded into batch",
+    "unknown_steps": "TimeDistributed, steps None",
+}
+"""The variants, keyed by short name, with the label tables and plots show."""
+
+TIMES = ("predict_first_s", "predict_ms", "train_first_s", "train_ms")
+"""The four timings of a row: first call in seconds, steady state in milliseconds."""
+
+
+@functools.cache
+def _counting_dense() -> type:
+    """``Dense`` that counts the runs of its ``call``: Python side only, nothing in the graph."""
+    from keras import layers
+
+    class CountingDense(layers.Dense):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.call_count = 0
+
+        def call(self, inputs: Any) -> Any:
+            self.call_count += 1
+            return super().call(inputs)
+
+    return CountingDense
+
+
+def build(
+    variant: str, steps: int, *, features: int = 16, units: int = 8, seed: int = 0
+) -> tuple[Any, Any]:
+    """One fresh, compiled model of ``variant``, and the counting ``Dense`` inside it.
+
+    The same ``seed`` gives every variant the same initial weights. The model is compiled with
+    plain SGD and mean squared error, so ``train_on_batch`` works.
+    """
+    import keras
+    from keras import layers, ops
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
+    keras.utils.set_random_seed(seed)
+    dense = _counting_dense()(units, name="per_step_dense")
+    if variant == "unknown_steps":
+        x = keras.Input((None, features), name="sequence")
+    else:
+        x = keras.Input((steps, features), name="sequence")
+    if variant == "dense":
+        y = dense(x)
+    elif variant in ("time_distributed", "unknown_steps"):
+        y = layers.TimeDistributed(dense)(x)
+    else:  # folded: every step of every sequence is one sample for the Dense
+        flat = ops.reshape(x, (-1, features))
+        y = ops.reshape(dense(flat), (-1, steps, units))
+    model = keras.Model(x, y, name=variant)
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    dense.call_count = 0  # building the model is not a trace of predict or fit
+    return model, dense
+
+
+def trace_calls(
+    variant: str, steps: int, *, batch: int = 2, features: int = 3, predicts: int = 1
+) -> int:
+    """How many times the inner ``Dense.call`` runs over ``predicts`` calls of
+    ``predict_on_batch`` on one length: the first traces, the later ones only run the graph."""
+    with QuietRetracing():
+        model, dense = build(variant, steps, features=features, units=2)
+        x = np.zeros((batch, steps, features), dtype="float32")
+        for _ in range(predicts):
+            model.predict_on_batch(x)
+    return int(dense.call_count)
+
+
+class QuietRetracing:
+    """Several fresh models mean several traced functions, and TensorFlow then logs warnings
+    about "retracing"; expected here, so they are silenced while measuring."""
+
+    def __enter__(self) -> None:
+        self.logger = logging.getLogger("tensorflow")
+        self.level = self.logger.level
+        self.logger.setLevel(logging.ERROR)
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.setLevel(self.level)
+
+
+def _warm_up() -> None:
+    """Start TensorFlow's runtime once, so the first variant measured does not pay for it."""
+    model, _ = build("dense", 2, features=2, units=2)
+    x = np.zeros((2, 2, 2), dtype="float32")
+    model.predict_on_batch(x)
+    model.train_on_batch(x, x)
+
+
+def _run(model: Any, phase: str, x: np.ndarray, y: np.ndarray) -> None:
+    if phase == "predict":
+        model.predict_on_batch(x)
+    else:
+        model.train_on_batch(x, y)
+
+
+def measure(
+    steps: Iterable[int] = (4, 16, 64),
+    *,
+    batch: int = 32,
+    features: int = 16,
+    units: int = 8,
+    repeats: int = 5,
+    variants: Sequence[str] = tuple(VARIANTS),
+    seed: int = 0,
+) -> list[dict[str, Any]]:
+    """First-call and steady-state time of predict and of one training step, per variant.
+
+    For each number of steps, fresh models of every variant (same seed, same weights) time their
+    first ``predict_on_batch``; then the variants take turns for ``repeats`` rounds of
+    ``predict_on_batch``, so a burst of load elsewhere hits them alike, and the median is kept.
+    Fresh models again do the same with ``train_on_batch``. The first call includes building
+    Keras's predict or train function, tracing it and TensorFlow's graph optimisation.
+
+    Returns:
+        One dict per (steps, variant), steps ascending and variants in the order given, with
+        ``variant``, ``label``, ``steps``, ``batch``, ``features``, ``units``, ``repeats``,
+        ``params``, ``jit_compile`` (whether Keras compiled with XLA), ``predict_first_s``,
+        ``predict_ms``, ``train_first_s``, ``train_ms``,
+        ``predict_trace_calls`` and ``train_trace_calls`` (runs of the inner ``Dense.call``
+        during the first predict and the first training step).
+    """
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown variant(s) {unknown}; choose from {', '.join(VARIANTS)}")
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    rng = np.random.default_rng(seed)
+    rows = []
+    with QuietRetracing():
+        _warm_up()
+        for n in sorted(int(s) for s in steps):
+            x = rng.normal(size=(batch, n, features)).astype("float32")
+            y = rng.normal(size=(batch, n, units)).astype("float32")
+            found: dict[str, dict[str, Any]] = {
+                v: {
+                    "variant": v,
+                    "label": VARIANTS[v],
+                    "steps": n,
+                    "batch": batch,
+                    "features": features,
+                    "units": units,
+                    "repeats": repeats,
+                }
+                for v in variants
+            }
+            for phase in ("predict", "train"):
+                built = {
+                    v: build(v, n, features=features, units=units, seed=seed) for v in variants
+                }
+                for v, (model, dense) in built.items():
+                    start = time.perf_counter()
+                    _run(model, phase, x, y)
+                    found[v][f"{phase}_first_s"] = time.perf_counter() - start
+                    found[v][f"{phase}_trace_calls"] = int(dense.call_count)
+                    found[v]["params"] = int(model.count_params())
+                    found[v]["jit_compile"] = bool(getattr(model, "jit_compile", False))
+                samples: dict[str, list[float]] = {v: [] for v in variants}
+                for _ in range(repeats):
+                    for v, (model, _) in built.items():
+                        start = time.perf_counter()
+                        _run(model, phase, x, y)
+                        samples[v].append(time.perf_counter() - start)
+                for v in variants:
+                    found[v][f"{phase}_ms"] = float(np.median(samples[v]) * 1000.0)
+            rows.extend(found[v] for v in variants)
+    return rows
+
+
+def format_rows(rows: Sequence[dict[str, Any]]) -> str:
+    """The rows of :func:`measure` as a small text table."""
+    lines = [
+        f"{'steps':>5}  {'variant':28} {'calls':>5}  {'1st predict':>11} {'predict':>9}"
+        f"  {'1st train':>9} {'train':>9}"
+    ]
+    for r in rows:
+        lines.append(
+            f"{r['steps']:>5}  {r['label']:28} {r['predict_trace_calls']:>5}"
+            f"  {r['predict_first_s']:>9.3f} s {r['predict_ms']:>6.2f} ms"
+            f"  {r['train_first_s']:>7.3f} s {r['train_ms']:>6.2f} ms"
+        )
+    return "\n".join(lines)
+
+
+def _row(rows: Sequence[dict[str, Any]], variant: str, steps: int) -> dict[str, Any]:
+    for r in rows:
+        if r["variant"] == variant and r["steps"] == steps:
+            return r
+    raise KeyError(f"no row for {variant!r} at {steps} steps")
+
+
+def ratio(rows: Sequence[dict[str, Any]], key: str, variant: str, steps: int) -> float:
+    """``key`` of ``variant`` divided by the same of ``Dense``, at ``steps`` steps."""
+    base = float(_row(rows, "dense", steps)[key])
+    return float(_row(rows, variant, steps)[key]) / max(base, 1e-12)
+
+
+def duration(seconds: float) -> str:
+    """A first-call time: ``24 ms`` under a second, ``1.45 s`` from one second up."""
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def times(x: float) -> str:
+    """A ratio as ``2.5×``, or ``306×`` from 10 up."""
+    return f"{x:.1f}×" if x < 10 else f"{x:,.0f}×"
+
+
+SAME_WITHIN = 0.10
+"""Ratios within this fraction of 1 count as "about the same" in :func:`verdict`."""
+
+
+def _word(*ratios: float) -> str:
+    if all(x > 1 + SAME_WITHIN for x in ratios):
+        return "slower"
+    if all(x < 1 - SAME_WITHIN for x in ratios):
+        return "quicker"
+    if all(abs(x - 1) <= SAME_WITHIN for x in ratios):
+        return "about as quick"
+    return "mixed (predict and training step disagree)"
+
+
+def _copies(n: int) -> str:
+    return f"{n:,} cop" + ("y" if n == 1 else "ies")
+
+
+def verdict(rows: Sequence[dict[str, Any]], variant: str = "time_distributed") -> list[str]:
+    """What these rows say about ``variant`` against ``Dense``, at the most steps measured.
+
+    One line each on space (parameters, and copies of the Dense in the traced predict), the
+    first call and the steady state, and a last line that puts the ratios into words: "slower"
+    when ``variant`` took more than :data:`SAME_WITHIN` longer on both predict and the training
+    step, "quicker" when it took that much less on both, "about as quick" when both are within
+    it. Every figure comes from the rows.
+    """
+    if not rows or not any(r["variant"] == variant for r in rows):
+        return []
+    n = max(int(r["steps"]) for r in rows)
+    mine, dense = _row(rows, variant, n), _row(rows, "dense", n)
+    label = VARIANTS[variant]
+    first = ratio(rows, "predict_first_s", variant, n)
+    first_train = ratio(rows, "train_first_s", variant, n)
+    steady = ratio(rows, "predict_ms", variant, n)
+    steady_train = ratio(rows, "train_ms", variant, n)
+    return [
+        f"space: {label} has {mine['params']:,} parameters, Dense {dense['params']:,}; the traced "
+        f"predict holds {_copies(mine['predict_trace_calls'])} of the Dense with {label}, "
+        f"{_copies(dense['predict_trace_calls'])} with Dense",
+        f"first call at {n:,} steps: predict {duration(mine['predict_first_s'])} against "
+        f"{duration(dense['predict_first_s'])} ({times(first)}), training step "
+        f"{duration(mine['train_first_s'])} against {duration(dense['train_first_s'])} "
+        f"({times(first_train)})",
+        f"steady state at {n:,} steps: predict {mine['predict_ms']:.2f} ms against "
+        f"{dense['predict_ms']:.2f} ms ({times(steady)}), training step "
+        f"{mine['train_ms']:.2f} ms against {dense['train_ms']:.2f} ms ({times(steady_train)})",
+        f"so at {n:,} steps, against Dense, {label} was {_word(first, first_train)} on the "
+        f"first call and {_word(steady, steady_train)} in the steady state "
+        f"(a ratio within {SAME_WITHIN:.0%} of 1 counts as about as quick)",
+    ]
