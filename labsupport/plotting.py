@@ -15,14 +15,36 @@ def _plt():
 
 
 def loss_curve(history: Any, *, title: str = "Training loss", log: bool = True):
-    """Plot the loss from a Keras ``History`` (or a dict of lists) against the epoch."""
+    """Plot the loss from a Keras ``History`` (or a dict of lists).
+
+    A plain History has one point per epoch. A History from
+    :func:`labsupport.training.fit_passes` has one point per ``passes_per_epoch`` passes over
+    the data (the mean loss of those passes), so the x axis counts passes, and says when each
+    pass is a single weight update.
+    """
     plt = _plt()
     logs: Mapping[str, Sequence[float]] = getattr(history, "history", history)
+    per_point = getattr(history, "passes_per_epoch", None)
+    updates = getattr(history, "updates_per_pass", None)
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     for name, values in logs.items():
-        if "loss" in name:
-            ax.plot(np.arange(1, len(values) + 1), values, label=name)
-    ax.set_xlabel("epoch")
+        if "loss" not in name:
+            continue
+        points = np.arange(1, len(values) + 1)
+        if per_point:
+            points = points * per_point
+            label = f"{name}, mean over each {per_point} passes" if per_point > 1 else name
+        else:
+            label = name
+        style = {"marker": "o", "markersize": 3} if len(values) <= 50 else {}
+        ax.plot(points, values, label=label, **style)
+    if per_point:
+        each = {1: " (each one weight update)"}.get(updates, "")
+        if updates and updates > 1:
+            each = f" ({updates} weight updates each)"
+        ax.set_xlabel("passes over the training data" + each)
+    else:
+        ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     if log:
         ax.set_yscale("log")

@@ -16,10 +16,11 @@ def dense_params(inputs: int, units: int, *, use_bias: bool = True) -> int:
 
 
 def lstm_params(features: int, units: int) -> int:
-    """LSTM: four gates, each with ``units × (features + units)`` weights and ``units`` biases.
+    """LSTM: four blocks, each of ``units × (features + units)`` weights and ``units`` biases.
 
-    The gates are input, forget, cell candidate and output. Each one looks at the current input
-    (``features`` values) and at the previous hidden state (``units`` values).
+    Three of the blocks are gates (input, forget and output); the fourth computes the cell
+    candidate, the new values the gates let into the cell state. Each block looks at the
+    current input (``features`` values) and at the previous hidden state (``units`` values).
     """
     return 4 * (units * (features + units) + units)
 
@@ -27,7 +28,7 @@ def lstm_params(features: int, units: int) -> int:
 def lstm_formula(features: int, units: int) -> str:
     """The LSTM count written out, e.g. ``4 × (5 × (1 + 5) + 5) = 140``."""
     total = lstm_params(features, units)
-    return f"4 × ({units} × ({features} + {units}) + {units}) = {total}"
+    return f"4 × ({units:,} × ({features:,} + {units:,}) + {units:,}) = {total:,}"
 
 
 def conv2d_params(
@@ -45,29 +46,24 @@ def conv2d_params(
 # The shape explainer: per layer, named input/output shapes, the parameter count and its formula.
 # --------------------------------------------------------------------------------------------
 
-_AXIS_NAMES: dict[int, tuple[str, ...]] = {
-    1: ("batch",),
-    2: ("batch", "feature"),
-    3: ("batch", "time", "feature"),
-    4: ("batch", "height", "width", "channel"),
-    5: ("batch", "time", "height", "width", "channel"),
-}
-
 _NO_WEIGHTS = "0 (no weights: it only moves or reduces values)"
 
+AxisNames = list  # one entry per axis: a name, or None where the axis's meaning is not known
 
-def named_shape(shape: Any, names: Sequence[str] | None = None) -> str:
+
+def named_shape(shape: Any, names: Sequence[str | None] | None = None) -> str:
     """A shape with its axes named, e.g. ``(batch=None, time=5, feature=1)``.
 
-    Axis names follow the rank: 2D is (batch, feature), 3D (batch, time, feature), 4D
-    (batch, height, width, channel), 5D (batch, time, height, width, channel). Pass ``names``
-    to override them.
+    ``names`` gives one name per axis; an axis named ``None`` (or every axis, when ``names`` is
+    left out or has the wrong length) gets a neutral name, ``axis1``, ``axis2``, ... The first
+    axis is always ``batch``.
     """
     dims = tuple(None if d is None else int(d) for d in shape)
-    names = tuple(names) if names is not None else _AXIS_NAMES.get(len(dims), ())
-    if len(names) != len(dims):
-        names = ("batch",) + tuple(f"axis{i}" for i in range(1, len(dims)))
-    return "(" + ", ".join(f"{n}={d}" for n, d in zip(names, dims, strict=True)) + ")"
+    names = list(names) if names is not None and len(names) == len(dims) else [None] * len(dims)
+    if dims:
+        names[0] = "batch"
+    labels = [n if n else f"axis{i}" for i, n in enumerate(names)]
+    return "(" + ", ".join(f"{n}={d}" for n, d in zip(labels, dims, strict=True)) + ")"
 
 
 def _n(value: int) -> str:
@@ -134,8 +130,9 @@ def formula_params(layer: Any) -> tuple[str, int | None]:
         b = f" + {f}" if bias else ""
         value = 4 * (f * kh * kw * (ch + f) + (f if bias else 0))
         return (
-            f"4 gates × (filters × kh × kw × (channels + filters){' + filters' if bias else ''}) "
-            f"= 4 × ({f} × {kh} × {kw} × ({ch} + {f}){b}) = {_n(value)}"
+            f"(3 gates + candidate) × (filters × kh × kw × (channels + filters)"
+            f"{' + filters' if bias else ''}) = 4 × ({f} × {kh} × {kw} × ({ch} + {f}){b}) "
+            f"= {_n(value)}"
         ), value
     if isinstance(layer, (L.LSTM, L.GRU, L.SimpleRNN)):
         k = _kernel_shape(layer)
@@ -143,11 +140,13 @@ def formula_params(layer: Any) -> tuple[str, int | None]:
             return "not built yet", None
         features = k[0]
         units = int(getattr(layer, "units", getattr(layer.cell, "units", 0)))
+        # Blocks of weights of the same shape: an LSTM has three gates (input, forget, output)
+        # and the cell candidate; a GRU two gates (update, reset) and the candidate.
         if isinstance(layer, L.LSTM):
-            gates, biases, gate_text = 4, 1, "4 gates × "
+            gates, biases, gate_text = 4, 1, "(3 gates + candidate) × "
         elif isinstance(layer, L.GRU):
             reset_after = bool(getattr(layer, "reset_after", layer.cell.reset_after))
-            gates, biases, gate_text = 3, 2 if reset_after else 1, "3 gates × "
+            gates, biases, gate_text = 3, 2 if reset_after else 1, "(2 gates + candidate) × "
         else:
             gates, biases, gate_text = 1, 1, ""
         b_sym = ("2 × units" if biases == 2 else "units") if bias else ""
@@ -255,19 +254,203 @@ class ShapeReport:
         )
 
 
-def _shape_text(tensor_or_list: Any, names: Mapping[int, Sequence[str]] | None) -> str:
-    if isinstance(tensor_or_list, (list, tuple)):
-        return " + ".join(_shape_text(t, names) for t in tensor_or_list)
-    shape = tuple(tensor_or_list.shape)
-    return named_shape(shape, (names or {}).get(len(shape)))
+def _tensors(value: Any) -> list:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _tensors(v)]
+    return [value]
+
+
+def _mro(layer: Any) -> set[str]:
+    return {cls.__name__ for cls in type(layer).__mro__}
+
+
+_SPATIAL = {1: ["step"], 2: ["height", "width"], 3: ["depth", "height", "width"]}
+_GRID_LAYERS = {  # layers that read (batch, spatial..., channel) and keep that layout
+    "BaseConv",
+    "BaseConvTranspose",
+    "BaseDepthwiseConv",
+    "BaseSeparableConv",
+    "BasePooling",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+}
+
+
+def _grid(rank: int, data_format: str | None) -> AxisNames:
+    spatial = _SPATIAL.get(rank - 2)
+    if spatial is None:
+        return ["batch"] + [None] * (rank - 1)
+    if data_format == "channels_first":
+        return ["batch", "channel", *spatial]
+    return ["batch", *spatial, "channel"]
+
+
+def _unknown(rank: int) -> AxisNames:
+    return ["batch"] + [None] * (rank - 1)
+
+
+def _reads(layer: Any, rank: int) -> AxisNames:
+    """How ``layer`` reads the axes of an input of ``rank``; None where it has no convention."""
+    import keras
+
+    kinds = _mro(layer)
+    if isinstance(layer, keras.layers.TimeDistributed):
+        inner = _reads(layer.layer, rank - 1)
+        return ["batch", "time", *inner[1:]]
+    if isinstance(layer, keras.Model):
+        names = _names_in(layer, None)
+        inputs = _tensors(layer.inputs)
+        known = names.get(id(inputs[0])) if inputs else None
+        return list(known) if known and len(known) == rank else _unknown(rank)
+    if "ConvLSTM" in kinds:
+        spatial = _SPATIAL.get(rank - 3)
+        return ["batch", "time", *spatial, "channel"] if spatial else _unknown(rank)
+    if ("RNN" in kinds or "Bidirectional" in kinds) and rank == 3:
+        return ["batch", "time", "feature"]
+    if kinds & _GRID_LAYERS or "BaseGlobalPooling" in kinds:
+        return _grid(rank, getattr(layer, "data_format", None))
+    if "Dense" in kinds and rank >= 2:
+        return ["batch"] + [None] * (rank - 2) + ["feature"]
+    if "Embedding" in kinds and rank == 2:
+        return ["batch", "step"]
+    return _unknown(rank)
+
+
+def _writes(layer: Any, inputs: list[AxisNames], ranks: list[int]) -> list[AxisNames]:
+    """Names of ``layer``'s outputs, given the names of its inputs; None where not known."""
+    import keras
+
+    kinds = _mro(layer)
+    first = inputs[0] if inputs else []
+    main = ranks[0] if ranks else 0
+
+    def rest(names: AxisNames) -> list[AxisNames]:
+        return [names] + [_unknown(r) for r in ranks[1:]]
+
+    if isinstance(layer, keras.layers.TimeDistributed):
+        inner = _writes(layer.layer, [["batch", *first[2:]]], [main - 1])[0]
+        return rest(["batch", first[1] if len(first) > 1 else "time", *inner[1:]])
+    if isinstance(layer, keras.Model):
+        names = _names_in(layer, inputs)
+        outs = [names.get(id(t)) for t in _tensors(layer.outputs)]
+        return [n if n and len(n) == r else _unknown(r) for n, r in zip(outs, ranks, strict=False)]
+    if "ConvLSTM" in kinds:
+        spatial = first[2:-1] if len(first) >= 4 else _SPATIAL.get(main - 3, [])
+        sequences = bool(getattr(layer, "return_sequences", False))
+        head = ["batch", "time"] if sequences else ["batch"]
+        return [[*head, *spatial, "channel"]] + [_unknown(r) for r in ranks[1:]]
+    if "RNN" in kinds or "Bidirectional" in kinds:
+        rnn = getattr(layer, "forward_layer", layer)
+        if getattr(rnn, "return_sequences", False) and main == 3:
+            out = ["batch", first[1] if len(first) > 1 and first[1] else "time", "unit"]
+        else:
+            out = ["batch", "unit"] if main == 2 else _unknown(main)
+        return [out] + [["batch", "unit"] if r == 2 else _unknown(r) for r in ranks[1:]]
+    if "Dense" in kinds and main == len(first):
+        return rest([*first[:-1], "unit"])
+    if "Embedding" in kinds and main == len(first) + 1:
+        return rest([*first, "feature"])
+    if "BaseGlobalPooling" in kinds:
+        if main == len(first):  # keepdims=True
+            return rest(list(first))
+        channels_first = getattr(layer, "data_format", None) == "channels_first"
+        return rest(["batch", first[1] if channels_first else first[-1]])
+    if kinds & _GRID_LAYERS and main == len(first):
+        return rest(list(first))
+    if "Flatten" in kinds:
+        return rest(list(first) if main == len(first) == 2 else ["batch", "feature"])
+    if "RepeatVector" in kinds and len(first) == 2:
+        return rest(["batch", "time", first[1]])
+    if "Permute" in kinds and main == len(first):
+        return rest(["batch", *(first[d] for d in layer.dims)])
+    if "Reshape" in kinds:
+        return [_unknown(r) for r in ranks]
+    same = all(n == first for n in inputs)
+    if "Concatenate" in kinds and same and main == len(first):
+        return rest(list(first))  # joined along one axis: every axis keeps its meaning
+    if same and main == len(first) and len(ranks) == 1:
+        shapes_in = [tuple(t.shape) for t in _tensors(layer.input)]
+        shape_out = tuple(_tensors(layer.output)[0].shape)
+        if all(s == shape_out for s in shapes_in):  # elementwise: every axis keeps its meaning
+            return [list(first)]
+    return [_unknown(r) for r in ranks]
+
+
+def _nodes(layer: Any) -> list:
+    return list(getattr(layer, "_inbound_nodes", []) or [])
+
+
+def _names_in(model: Any, input_names: list[AxisNames] | None) -> dict[int, AxisNames]:
+    """Name the axes of every tensor in ``model``, keyed by ``id(tensor)``.
+
+    A tensor's axes are named by the layers it has passed through (an LSTM's output is
+    ``(batch, time, unit)``, Dense renames the last axis ``unit``), and an axis still unnamed
+    takes the name the next layer reads it by (an LSTM reads ``(batch, time, feature)``). Axes
+    no layer gives a meaning to, such as those a Reshape makes, stay ``None``.
+    """
+    names: dict[int, AxisNames] = {}
+    for i, tensor in enumerate(_tensors(model.inputs)):
+        rank = len(tensor.shape)
+        given = input_names[i] if input_names and i < len(input_names) else None
+        names[id(tensor)] = list(given) if given and len(given) == rank else _unknown(rank)
+    # A layer's call sites ("nodes") in this graph, taken once their inputs are named; a shared
+    # layer has several, and a nested model may also have nodes in other graphs, never taken.
+    pending = [
+        (layer, node)
+        for layer in model.layers
+        if "InputLayer" not in _mro(layer)
+        for node in _nodes(layer)
+    ]
+    while pending:
+        ready = [
+            (layer, node)
+            for layer, node in pending
+            if all(id(t) in names for t in _tensors(node.input_tensors))
+        ]
+        if not ready:
+            break
+        for layer, node in ready:
+            pending.remove((layer, node))
+            in_names = []
+            for tensor in _tensors(node.input_tensors):
+                reading = _reads(layer, len(tensor.shape))
+                merged = [c if c else r for c, r in zip(names[id(tensor)], reading, strict=True)]
+                names[id(tensor)] = merged
+                in_names.append(merged)
+            outs = _tensors(node.output_tensors)
+            written = _writes(layer, in_names, [len(t.shape) for t in outs])
+            for tensor, out in zip(outs, written, strict=False):
+                if len(out) == len(tensor.shape):
+                    names[id(tensor)] = out
+    return names
+
+
+def _shape_text(value: Any, names: dict[int, AxisNames]) -> str:
+    return " + ".join(named_shape(t.shape, names.get(id(t))) for t in _tensors(value))
 
 
 def explain(model: Any, *, axes: Mapping[int, Sequence[str]] | None = None) -> ShapeReport:
     """Explain a built Keras model layer by layer: named shapes, parameter count, formula.
 
+    Axes are named by what the layers do with them, not by the rank of the tensor: an LSTM
+    reads ``(batch, time, feature)`` and returns ``(batch, time, unit)`` or ``(batch, unit)``;
+    Conv2D keeps ``(batch, height, width, channel)``; Dense renames the last axis ``unit`` and
+    leaves the others as they were. An axis whose meaning no layer gives, such as those a
+    Reshape makes, gets a neutral name: ``axis1``, ``axis2``, ...
+
     Args:
         model: a built Keras model (start it with ``keras.Input``).
-        axes: optional axis names per rank, e.g. ``{3: ("batch", "row", "feature")}``.
+        axes: optional names for the model's input axes, per rank, e.g.
+            ``{3: ("batch", "row", "pixel")}``; the layers carry them on from there.
 
     Returns:
         A :class:`ShapeReport`; its ``rows`` are dicts with keys ``layer``, ``type``,
@@ -279,24 +462,29 @@ def explain(model: Any, *, axes: Mapping[int, Sequence[str]] | None = None) -> S
     if not isinstance(model, keras.Model):
         raise TypeError(f"explain() takes a Keras model; got {type(model).__name__}.")
     try:
-        model.inputs  # noqa: B018 - raises when the model has no symbolic input
+        inputs = model.inputs
     except (AttributeError, ValueError):
-        pass
-    if not model.built or not getattr(model, "inputs", None):
+        inputs = None
+    if not model.built or not inputs:
         raise ValueError(
             "This model has no input shape yet; start it with keras.Input(shape) so Keras "
             "builds it."
         )
+    given = [
+        list(axes[len(t.shape)]) if axes and len(t.shape) in axes else None
+        for t in _tensors(inputs)
+    ]
+    names = _names_in(model, given)
     rows = []
     for layer in model.layers:
-        try:
-            in_text = _shape_text(layer.input, axes)
-        except (AttributeError, ValueError):
-            in_text = "?"
-        try:
-            out_text = _shape_text(layer.output, axes)
-        except (AttributeError, ValueError):
-            out_text = "?"
+        node = next(
+            (n for n in _nodes(layer) if all(id(t) in names for t in _tensors(n.input_tensors))),
+            None,
+        )
+        in_text = out_text = "?"
+        if node is not None:
+            out_text = _shape_text(node.output_tensors, names)
+            in_text = _shape_text(node.input_tensors, names) if node.input_tensors else out_text
         params = int(layer.count_params())
         text, value = formula_params(layer)
         if value is not None and value != params:
@@ -312,7 +500,7 @@ def explain(model: Any, *, axes: Mapping[int, Sequence[str]] | None = None) -> S
             }
         )
     trainable = int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
-    title = f"{model.name}: {_shape_text(model.inputs, axes)} → {_shape_text(model.outputs, axes)}"
+    title = f"{model.name}: {_shape_text(inputs, names)} → {_shape_text(model.outputs, names)}"
     return ShapeReport(title, rows, int(model.count_params()), trainable)
 
 

@@ -114,7 +114,7 @@ def test_q3_solution_passes():
 @pytest.mark.parametrize(
     ("answer", "phrase"),
     [
-        (35, "one gate"),
+        (35, "one block"),
         (120, "leaves out the biases"),
         (40, "recurrent weights"),
         (160, "CuDNNLSTM"),

@@ -22,7 +22,7 @@ def test_q1_solution_passes():
     [
         (1600 * 20, "20 steps"),  # multiplied by the steps
         (4 * (8 * (16 + 8) + 8), "swaps units and features"),
-        (16 * (8 + 16) + 16, "one gate"),
+        (16 * (8 + 16) + 16, "one block"),
         (4 * 16 * (8 + 16), "biases"),
         (4 * (16 * 8 + 16), "recurrent weights"),
         (4 * (16 * (8 + 16) + 32), "two bias vectors"),
@@ -71,7 +71,7 @@ def test_q3_solution_and_mistakes():
     for answer, phrase in [
         (96, "first LSTM"),
         (180, "both LSTMs"),
-        (21, "one gate"),
+        (21, "one block"),
         (7, "not it"),
     ]:
         fb = ch02.q3.check(answer)

@@ -138,3 +138,38 @@ def test_q3_placeholder_and_garbage():
         fb = ch03.q3.check(answer)
         assert fb.outcome is Outcome.INCORRECT, fb
         assert phrase in fb.message
+
+
+def test_the_length_error_shows_the_shape_message_without_paths():
+    """Section 4 prints TensorFlow's shape clash; frames listing file paths must not leak in."""
+    from labsupport.behaviours.sequence_length import shape_message
+
+    # TensorFlow's runtime error lists where the failing operation was defined; the install
+    # path can hold any digits, so the message must be picked out by its wording.
+    graph_error = Exception(
+        "Graph execution error:\n\nDetected at node gradient_tape/compile_loss/mse/sub defined "
+        "at (most recent call last):\n"
+        '  File "/home/u56/envs/py3.6/lib/python3.11/site-packages/keras/src/trainer.py", '
+        "line 65, in train_step\n\nIncompatible shapes: [1,6] vs. [1,5]\n"
+        "\t [[{{node gradient_tape/compile_loss/mse/sub/BroadcastGradientArgs}}]]"
+    )
+    assert shape_message(graph_error) == "Incompatible shapes: [1,6] vs. [1,5]"
+    trace_error = ValueError(
+        "Dimensions must be equal, but are 6 and 5 for '{{node compile_loss/mse/sub}} = "
+        "Sub[T=DT_FLOAT](data_1, sequential_1/dense_1/BiasAdd)' with input shapes: [?,6], [?,5]."
+    )
+    assert shape_message(trace_error) == "Dimensions must be equal, but are 6 and 5"
+    with pytest.raises(AssertionError):
+        shape_message(ValueError("/home/u56/py3.6/site-packages line 65"))
+
+
+def test_a_six_long_target_fails_with_a_short_message():
+    from labsupport.behaviours.sequence_length import shape_message
+
+    model = keras.Sequential([keras.Input((5, 1)), layers.LSTM(5), layers.Dense(5)])
+    model.compile(optimizer="adam", loss="mse")
+    x6 = np.zeros((1, 6, 1), "float32")
+    with pytest.raises(Exception) as caught:  # noqa: B017 - TensorFlow's class varies
+        model.fit(x6, np.zeros((1, 6), "float32"), epochs=1, verbose=0)
+    message = shape_message(caught.value)
+    assert "6" in message and "5" in message and "/" not in message

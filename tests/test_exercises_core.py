@@ -76,3 +76,23 @@ def test_html_escapes_learner_text():
         raise Incorrect(f"You gave {answer}")
 
     assert "&lt;b&gt;" in q3.check("<b>")._repr_html_()
+
+
+def test_lstm_count_advice_calls_the_candidate_a_block_not_a_gate():
+    from labsupport.exercises import expect
+    from labsupport.exercises.core import Incorrect
+
+    features, units = 1, 5
+    wrong = [35, 120, 40, 160, 30, 141, units * (features + units)]
+    for n in wrong:
+        try:
+            expect.lstm_count(n, features, units)
+        except Incorrect as exc:
+            text = str(exc)
+        else:
+            raise AssertionError(f"lstm_count accepted {n}")
+        assert "four gates" not in text and "4 gates" not in text, text
+    try:
+        expect.lstm_count(35, features, units)
+    except Incorrect as exc:
+        assert "input, forget and output gates and the cell candidate" in str(exc)

@@ -143,6 +143,7 @@ def test_display() -> None:
     text = str(report)
     assert "(batch=None, time=5, feature=1)" in text
     assert "4 × (3 × (1 + 3) + 3) = 60" in text
+    assert "(3 gates + candidate)" in text and "4 gates" not in text
     assert "Total: 64 parameters" in text
     html = report._repr_html_()
     assert html.startswith("<div") and "<table" in html and "monospace" in html
@@ -159,6 +160,80 @@ def test_display() -> None:
     )
     renamed = explain(model, axes={3: ("batch", "step", "feature")})
     assert renamed.rows[0]["input_shape"] == "(batch=None, step=5, feature=1)"
+    assert named_shape((None, 68, 2)) == "(batch=None, axis1=68, axis2=2)"
+
+
+def _shapes(report: shapes.ShapeReport) -> list[tuple[str, str]]:
+    return [(row["input_shape"], row["output_shape"]) for row in report.rows]
+
+
+def test_axis_names_follow_the_layers_not_the_rank() -> None:
+    """Dense's units are units, not pixels; a Reshape's axes are not time and features."""
+    by_row = keras.Sequential([keras.Input((28, 28)), layers.Dense(10)])
+    report = explain(by_row, axes={3: ("batch", "row", "pixel")})
+    assert _shapes(report) == [("(batch=None, row=28, pixel=28)", "(batch=None, row=28, unit=10)")]
+    assert "pixel=10" not in str(report)
+
+    rows = explain(keras.Sequential([keras.Input((20, 5)), layers.Dense(10)]))
+    assert _shapes(rows) == [
+        ("(batch=None, axis1=20, feature=5)", "(batch=None, axis1=20, unit=10)")
+    ]
+
+    keypoints = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            layers.Conv2D(4, 3),
+            layers.Flatten(),
+            layers.Dense(136),
+            layers.Reshape((68, 2)),
+        ]
+    )
+    report = explain(keypoints)
+    assert report.rows[0]["output_shape"] == "(batch=None, height=30, width=30, channel=4)"
+    assert report.rows[1]["output_shape"] == "(batch=None, feature=3600)"
+    assert report.rows[2]["output_shape"] == "(batch=None, unit=136)"
+    assert report.rows[3]["output_shape"] == "(batch=None, axis1=68, axis2=2)"
+    assert "time=68" not in str(report) and "feature=2" not in str(report)
+    assert report.title.endswith("→ (batch=None, axis1=68, axis2=2)")
+
+
+def test_axis_names_of_sequences() -> None:
+    model = keras.Sequential(
+        [
+            keras.Input((10, 64)),
+            layers.LSTM(32, return_sequences=True),
+            layers.LSTM(8),
+            layers.Dense(2),
+        ]
+    )
+    assert _shapes(explain(model)) == [
+        ("(batch=None, time=10, feature=64)", "(batch=None, time=10, unit=32)"),
+        ("(batch=None, time=10, unit=32)", "(batch=None, unit=8)"),
+        ("(batch=None, unit=8)", "(batch=None, unit=2)"),
+    ]
+    # A Reshape's output has no known meaning until an LSTM reads it as (time, feature).
+    reshaped = keras.Sequential(
+        [keras.Input((12,)), layers.Reshape((4, 3)), layers.LSTM(2), layers.Dense(1)]
+    )
+    assert _shapes(explain(reshaped))[:2] == [
+        ("(batch=None, axis1=12)", "(batch=None, time=4, feature=3)"),
+        ("(batch=None, time=4, feature=3)", "(batch=None, unit=2)"),
+    ]
+
+
+def test_axis_names_of_pooling_and_wrappers() -> None:
+    pooled = keras.Sequential(
+        [keras.Input((16, 16, 3)), layers.Conv2D(8, 3), layers.GlobalAveragePooling2D()]
+    )
+    assert explain(pooled).rows[1]["output_shape"] == "(batch=None, channel=8)"
+    wrapped = keras.Sequential([keras.Input((5, 3)), layers.TimeDistributed(layers.Dense(4))])
+    assert _shapes(explain(wrapped)) == [
+        ("(batch=None, time=5, feature=3)", "(batch=None, time=5, unit=4)")
+    ]
+    merged = keras.Input((4,))
+    shared = layers.Dense(2)
+    model = keras.Model(merged, layers.Concatenate()([shared(merged), shared(merged)]))
+    assert explain(model).title.endswith("→ (batch=None, unit=4)")
 
 
 def test_rejects_what_is_not_a_built_model() -> None:

@@ -30,3 +30,41 @@ def test_fit_passes_rejects_uneven_batches():
     x, y = data.echo_one_to_one()
     with pytest.raises(ValueError, match="must divide"):
         fit_passes(_model(), x, y, passes=10, batch_size=2)
+
+
+def test_each_loss_value_is_the_mean_of_its_passes():
+    """The History's loss is per Keras epoch: the mean over that epoch's passes."""
+    x, y = data.echo_one_to_one()
+    plain = _model()
+    per_pass = plain.fit(x, y, epochs=20, batch_size=5, shuffle=False, verbose=0)
+    history = fit_passes(_model(), x, y, passes=20, batch_size=5)
+    assert history.passes_per_epoch == 10 and history.updates_per_pass == 1
+    losses = np.asarray(per_pass.history["loss"])
+    np.testing.assert_allclose(
+        history.history["loss"], [losses[:10].mean(), losses[10:].mean()], rtol=1e-4
+    )
+
+
+def test_loss_curve_counts_passes_for_fit_passes_histories():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from labsupport import plotting
+
+    x, y = data.echo_one_to_one()
+    history = fit_passes(_model(), x, y, passes=30, batch_size=5)
+    fig = plotting.loss_curve(history)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "passes over the training data (each one weight update)"
+    (line,) = ax.get_lines()
+    assert list(line.get_xdata()) == [10, 20, 30]
+    assert "mean over each 10 passes" in ax.get_legend().get_texts()[0].get_text()
+
+    two_batches = fit_passes(
+        _model(), np.tile(x, (2, 1, 1)), np.tile(y, (2, 1)), passes=10, batch_size=5
+    )
+    assert plotting.loss_curve(two_batches).axes[0].get_xlabel().endswith("(2 weight updates each)")
+
+    plain = plotting.loss_curve({"loss": [3.0, 2.0, 1.0]})
+    assert plain.axes[0].get_xlabel() == "epoch"
+    assert list(plain.axes[0].get_lines()[0].get_xdata()) == [1, 2, 3]

@@ -141,9 +141,10 @@ n_params = 4 * (5 * (1 + 5) + 5)
 @exercise(
     "ch01.q3",
     hints=(
-        "An LSTM has four gates. Each gate has a weight for every (input value, unit) pair, a "
-        "weight for every (previous hidden value, unit) pair, and a bias per unit.",
-        "For one gate: units × (features + units) + units. Then multiply by the number of gates.",
+        "An LSTM has three gates (input, forget, output) and a cell candidate: four blocks of "
+        "weights of the same shape. Each block has a weight for every (input value, unit) pair, "
+        "a weight for every (previous hidden value, unit) pair, and a bias per unit.",
+        "For one block: units × (features + units) + units. Then multiply by the four blocks.",
     ),
     solution=SOLUTION_Q3,
 )

@@ -11,7 +11,7 @@ from labsupport.exercises.core import Incorrect, exercise
 Q1_UNITS, Q1_FEATURES, Q1_STEPS = 16, 8, 20
 
 SOLUTION_Q1 = """
-n_lstm = 4 * (16 * (8 + 16) + 16)  # 4 gates × (units × (features + units) + units)
+n_lstm = 4 * (16 * (8 + 16) + 16)  # 4 blocks × (units × (features + units) + units)
 """
 
 
@@ -19,7 +19,8 @@ n_lstm = 4 * (16 * (8 + 16) + 16)  # 4 gates × (units × (features + units) + u
     "ch02.q1",
     hints=(
         "The number of steps never enters the count: the same weights are used at every step.",
-        "One gate has units × (features + units) weights and units biases; an LSTM has 4 gates.",
+        "One block has units × (features + units) weights and units biases; an LSTM has four "
+        "blocks: three gates (input, forget, output) and the cell candidate.",
     ),
     solution=SOLUTION_Q1,
 )
@@ -137,7 +138,7 @@ def q3(answer: Any) -> str:
     if n == shapes.lstm_params(4, 3) + right:
         raise Incorrect(f"{n} is both LSTMs together; the question asks for the second only.")
     if n == 3 * (3 + 3) + 3:
-        raise Incorrect(f"{n} is one gate; an LSTM has four.")
+        raise Incorrect(f"{n} is one block; an LSTM has four (three gates and the cell candidate).")
     raise Incorrect(
         f"{n} is not it. Use 4 × (units × (features + units) + units), with the features the "
         "second LSTM actually receives."

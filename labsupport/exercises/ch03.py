@@ -102,7 +102,7 @@ def q2(answer: Any) -> str:
     if n == right:
         return (
             "5 × 5 + 5 = 30: each of the 5 output positions has its own 5 weights and its own "
-            "bias. Nothing is shared between positions."
+            "bias. No output weight is shared between positions."
         )
     if n == 6:
         raise Incorrect(

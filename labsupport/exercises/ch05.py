@@ -110,4 +110,7 @@ def q2(td: Any, plain: Any) -> str:
             "The shapes and counts agree but the outputs differ: td still has its own random "
             "weights. Copy plain's: td.layers[0].set_weights(plain.layers[0].get_weights())."
         )
-    return "Same 16 parameters, same outputs: on 3D input Dense already is TimeDistributed(Dense)."
+    return (
+        "Same 16 parameters, same outputs: on 3D input Dense already computes what "
+        "TimeDistributed(Dense) computes."
+    )

@@ -139,39 +139,45 @@ def sequence_input(m: Any, example: str) -> tuple:
 def lstm_count(n: int, features: int, units: int) -> None:
     """Name the slip behind a wrong hand count of an LSTM's parameters (``n`` is not right).
 
-    Covers the counts learners really give: one gate only, no biases, no recurrent weights,
-    one gate without its bias, two bias vectors per gate (TF1's CuDNNLSTM), and units and
+    Covers the counts learners really give: one block only, no biases, no recurrent weights,
+    one block without its bias, two bias vectors per block (TF1's CuDNNLSTM), and units and
     features swapped. Always raises :class:`Incorrect`.
+
+    An LSTM has four blocks of weights of the same shape: three gates (input, forget and
+    output) and the cell candidate.
     """
     from labsupport.shapes import lstm_params
 
     if n == units * (features + units) + units:
         raise Incorrect(
-            f"{n} is the count for one gate. An LSTM has four (input, forget, cell candidate, "
-            "output), each with its own weights."
+            f"{n} is the count for one block. An LSTM has four blocks of the same size, each "
+            "with its own weights: the input, forget and output gates and the cell candidate."
         )
     if n == 4 * units * (features + units):
-        raise Incorrect(f"{n} leaves out the biases: each gate has one bias per unit.")
+        raise Incorrect(f"{n} leaves out the biases: each of the four blocks has one per unit.")
     if n == 4 * (units * features + units):
         raise Incorrect(
-            f"{n} leaves out the recurrent weights: every gate also reads the previous hidden "
+            f"{n} leaves out the recurrent weights: every block also reads the previous hidden "
             "state, which has `units` values."
         )
     if n == 4 * (units * (features + units) + 2 * units):
         raise Incorrect(
-            f"{n} counts two bias vectors per gate. That was the TF1-era CuDNNLSTM layer; "
+            f"{n} counts two bias vectors per block. That was the TF1-era CuDNNLSTM layer; "
             "today's keras.layers.LSTM has one."
         )
     if n == units * (features + units):
         raise Incorrect(
-            f"{n} is one gate's weights without its bias. Count the bias, then all four gates."
+            f"{n} is one block's weights without its bias. Count the bias, then all four "
+            "blocks (three gates and the cell candidate)."
         )
     if units != features and n == lstm_params(units, features):
         raise Incorrect(
             f"{n} swaps units and features: it is the count for {features} units on {units} "
-            "features. The recurrent weights connect the hidden state (units values) to each gate."
+            "features. The recurrent weights connect the hidden state (units values) to each "
+            "block."
         )
     raise Incorrect(
-        f"{n} is not it. Count one gate first: a weight for each input feature and each "
-        "previous hidden value, per unit, plus a bias per unit; then the four gates."
+        f"{n} is not it. Count one block first: a weight for each input feature and each "
+        "previous hidden value, per unit, plus a bias per unit; then the four blocks (three "
+        "gates and the cell candidate)."
     )

@@ -7,8 +7,10 @@ from labsupport.figures import Figure, register
 CHAPTER = "05_dense_on_3d_input"
 
 _LAST_AXIS = (
-    "Keras 1/2's documentation said Dense flattened an input of rank above 2 first; the "
-    "code never did. Keras 2 and Keras 3 apply Dense to the last axis only."
+    "Keras 1's Dense accepted 2D input only, (batch, features), so applying it at every step "
+    "of a sequence needed TimeDistributed. Keras 2 applied Dense to the last axis of any "
+    "input, though its documentation said an input of rank above 2 was flattened first; "
+    "Keras 3 applies it to the last axis only and documents that."
 )
 
 

@@ -17,8 +17,8 @@ register(
         "One-to-one echo: parameters of LSTM(5) on 1 feature",
         140,
         lambda: _one_to_one().layers[0].count_params(),
-        "Unchanged. Keras 3 keeps one bias vector per gate, as Keras 2 did; TF1's "
-        "CuDNNLSTM kept two and counted 160.",
+        "Unchanged. Keras 3 keeps one bias vector for each of the four blocks (three gates "
+        "and the cell candidate), as Keras 2 did; TF1's CuDNNLSTM kept two and counted 160.",
         "01_one_to_one_echo",
     )
 )

@@ -38,7 +38,10 @@ def _c10():
     )
 
 
-_SAME = "Unchanged in Keras 3: one bias vector per gate, as in Keras 2."
+_SAME = (
+    "Unchanged in Keras 3: one bias vector for each of the four blocks (three gates and the "
+    "cell candidate), as in Keras 2."
+)
 
 for _figure in (
     Figure(
