@@ -199,7 +199,7 @@ def test_q3_solution_passes():
     ns = run_solution(ch07.q3)
     fb = ch07.q3.check(ns["lstm_count"])
     assert fb.outcome is Outcome.CORRECT
-    assert "32518272" in fb.message
+    assert "32,518,272" in fb.message
 
 
 RIGHT = 4 * 32 * (254016 + 32 + 1)
