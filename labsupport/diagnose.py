@@ -147,10 +147,16 @@ def diagnosis(exc: BaseException) -> str | None:
             "model) for the new shape."
         )
 
-    if "channels_first" in low or "nchw" in low or ("conv" in low and "cpu" in low):
+    if "nhwc" in low or "nchw" in low:  # the layout names in TensorFlow's kernel messages
         return (
-            "TensorFlow's CPU kernels only run channels-last convolutions. Keep the channel "
-            "axis last, (batch, height, width, channels), and leave data_format at its default."
+            "A channels-first convolution reached CPU kernels that only accept channels last "
+            "(NHWC): TensorFlow's own kernels, which it uses when oneDNN is off "
+            "(TF_ENABLE_ONEDNN_OPTS=0, or a TensorFlow without oneDNN). With oneDNN on, which "
+            "TensorFlow announces at start-up ('oneDNN custom operations are on'), the same "
+            "model runs. The fix that works everywhere: keep the channel axis last, "
+            "(batch, height, width, channels), Keras's default, and leave data_format alone; "
+            "move an existing channels-first array with np.moveaxis(x, 1, -1) (for a "
+            "sequence of images, np.moveaxis(x, 2, -1))."
         )
     return None
 

@@ -10,7 +10,9 @@ Chapter 8 and the benchmarks share these builders, so a model is defined once:
 * :func:`whole_image_cnn` — the baseline without any sequence: a small CNN on the 28 × 28 image.
 * :func:`convlstm_quadrants` — a ConvLSTM2D reads the quadrants: the convolutions sit inside
   the recurrence.
-* :class:`TimeBudget` — stops ``fit`` once a wall-clock budget is spent.
+* :class:`TimeBudget` — stops ``fit`` once a time budget is spent (wall clock or machine time).
+* :func:`fit_within`, :func:`predicted_labels`, :func:`accuracy` — train within a budget;
+  score with direct calls of the model.
 """
 
 from __future__ import annotations
@@ -78,8 +80,13 @@ def quadrant_cnn_lstm(
         classes: number of classes (10 digits).
         fold: fold the time axis into the batch axis around the CNN (one convolution over
             ``steps × batch`` images). With ``fold=False`` the CNN is wrapped in
-            ``TimeDistributed``, which in Keras 3 calls it once per step; the weights, the
-            parameter count and the output are the same.
+            ``TimeDistributed``, which in Keras 3 calls it once per step. The weights and the
+            parameter count are the same, and so is the output at inference. In training
+            they differ, because of the CNN's BatchNormalization: the fold normalises all
+            ``steps × batch`` quadrants together and updates the moving statistics once per
+            batch; the wrapper normalises each step's quadrants on their own and updates the
+            moving statistics once per step, ``steps`` times per batch (see
+            :func:`labsupport.behaviours.batchnorm.fold_vs_wrapper_gaps`).
 
     Input ``(None, steps, 14, 14, 1)``, output ``(None, classes)``.
     """
@@ -266,8 +273,8 @@ def fit_within(
     """Compile ``model`` with Adam on a one-cycle schedule and train it within ``seconds``.
 
     The schedule is planned for ``epochs`` full epochs; :class:`TimeBudget` stops earlier if
-    the wall-clock budget runs out. Labels are integers (sparse categorical cross-entropy).
-    ``clock`` is passed to :class:`TimeBudget`. ``steps_per_execution`` batches run in one
+    the budget runs out on its ``clock`` (``"wall"`` or ``"machine"``). Labels are integers
+    (sparse categorical cross-entropy). ``steps_per_execution`` batches run in one
     call into TensorFlow, which saves Python overhead per batch (on a two-core laptop about a
     fifth of the wall time); the budget is then checked every that many batches. Returns the
     budget callback, which records the time and epochs actually spent.
@@ -284,3 +291,30 @@ def fit_within(
     budget = TimeBudget(seconds, clock=clock)
     model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=[budget], verbose=0)
     return budget
+
+
+def predicted_labels(model: Any, x: Any, *, batch_size: int = 500) -> Any:
+    """The class ``model`` picks for each sample of ``x``, calling the model batch by batch.
+
+    ``model.predict`` and ``model.evaluate`` first trace a TensorFlow function for the model.
+    For a model that is scored once, the trace costs more than the forward pass itself; and
+    TensorFlow counts the traces of all Keras models together (their functions share one
+    piece of Python code), so scoring several new models in a row makes it warn about
+    "retracing". A direct call in inference mode gives the same predictions without a trace.
+    """
+    import numpy as np
+
+    keras = _keras()
+    return np.concatenate(
+        [
+            keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)).argmax(-1)
+            for i in range(0, len(x), batch_size)
+        ]
+    )
+
+
+def accuracy(model: Any, x: Any, y: Any, *, batch_size: int = 500) -> float:
+    """The fraction of ``x`` that ``model`` classifies as ``y`` (see :func:`predicted_labels`)."""
+    import numpy as np
+
+    return float(np.mean(predicted_labels(model, x, batch_size=batch_size) == np.asarray(y)))

@@ -98,7 +98,9 @@ def test_q1_flatten_then_lstm_on_single_pictures():
 def test_q1_channels_first():
     make = lambda: [td(layers.Flatten()), *head()]  # noqa: E731
     fb = _outcome(ch08.q1, build((4, 1, 56, 14), make))
-    assert "channels first" in fb.message
+    assert fb.outcome is Outcome.INCORRECT
+    assert "channels first" in fb.message and "keras.Input((4, 56, 14, 1))" in fb.message
+    assert "oneDNN" in fb.message  # channels first runs with oneDNN; the advice says where not
 
 
 def test_q1_builder_mistakes():

@@ -87,3 +87,31 @@ def test_unknown_errors_and_garbage():
     assert diagnose.diagnosis(ZeroDivisionError("x")) is None
     assert "exception" in diagnose.explain("oops").message
     assert str(diagnose.explain(ValueError("")))  # shows itself without crashing
+
+
+# The two messages TensorFlow's own CPU kernels give for a channels-first Conv2D (oneDNN off,
+# TF_ENABLE_ONEDNN_OPTS=0): predict, then fit. The behaviour conv.channels_first_cpu
+# reproduces them live in a fresh Python.
+NHWC_PREDICT = (
+    "The Conv2D op currently only supports the NHWC tensor format on the CPU. "
+    "The op was given the format: NCHW"
+)
+NHWC_FIT = "Conv2DCustomBackpropFilterOp only supports NHWC."
+
+
+@pytest.mark.parametrize("message", [NHWC_PREDICT, NHWC_FIT])
+def test_channels_first_on_cpu_kernels_without_onednn(message):
+    text = diagnose.explain(RuntimeError(message)).message
+    assert "oneDNN" in text and "TF_ENABLE_ONEDNN_OPTS=0" in text
+    assert "channel axis last" in text and "np.moveaxis" in text
+    assert "only run channels-last" not in text  # oneDNN runs channels first
+
+
+def test_channels_first_message_matches_the_live_refusal():
+    from labsupport.behaviours.conv import run_trial
+
+    off = run_trial("0")
+    assert off["oneDNN"] == "off"
+    for what in ("Conv2D predict", "Conv2D fit"):
+        said = off[what].split(": ", 2)[-1]
+        assert "oneDNN" in diagnose.explain(RuntimeError(said)).message, off[what]

@@ -18,15 +18,47 @@ def test_quadrant_cnn_lstm_shapes_and_params():
     assert m.get_layer("lstm").count_params() == 4 * (64 * (288 + 64) + 64)
 
 
-def test_fold_and_timedistributed_agree():
+def _fold_and_wrapper():
+    keras.utils.set_random_seed(0)
     folded = models.quadrant_cnn_lstm(filters=(8, 8), lstm_units=8)
     wrapped = models.quadrant_cnn_lstm(filters=(8, 8), lstm_units=8, fold=False)
     assert folded.count_params() == wrapped.count_params()
     wrapped.set_weights(folded.get_weights())
     x = np.random.default_rng(0).random((3, 4, 14, 14, 1), dtype=np.float32)
+    return folded, wrapped, x
+
+
+def test_fold_and_timedistributed_agree_at_inference():
+    folded, wrapped, x = _fold_and_wrapper()
     np.testing.assert_allclose(
         folded.predict(x, verbose=0), wrapped.predict(x, verbose=0), atol=1e-5
     )
+
+
+def test_fold_and_timedistributed_differ_in_training():
+    """BatchNormalization sees all quadrants at once (fold) or one step's at a time (wrapper)."""
+    from labsupport.behaviours.batchnorm import fold_vs_wrapper_gaps
+
+    folded, wrapped, x = _fold_and_wrapper()
+    gaps = fold_vs_wrapper_gaps(folded, wrapped, x)
+    assert gaps["inference"] < 1e-5
+    assert gaps["training"] > 1e-4 and gaps["moving_mean"] > 1e-4
+    # the fold updates the moving mean once per batch, the wrapper once per step
+    assert gaps["fold_one_update"] < 1e-5 and gaps["wrapper_per_step"] < 1e-5
+    assert gaps["steps"] == 4
+    assert gaps["moved_fold"] == pytest.approx(1 - gaps["momentum"], abs=1e-3)
+    assert gaps["moved_wrapper"] > 2 * gaps["moved_fold"]
+
+
+def test_predicted_labels_and_accuracy_match_predict():
+    folded, _, x = _fold_and_wrapper()
+    x = np.concatenate([x] * 3)  # 9 samples: batches of 4, 4 and 1
+    expected = folded.predict(x, verbose=0).argmax(axis=1)
+    labels = models.predicted_labels(folded, x, batch_size=4)
+    np.testing.assert_array_equal(labels, expected)
+    y = expected.copy()
+    y[:3] = (y[:3] + 1) % 10  # three wrong labels
+    assert models.accuracy(folded, x, y, batch_size=4) == pytest.approx(6 / 9)
 
 
 def test_naive_model_mirrors_the_question():

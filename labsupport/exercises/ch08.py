@@ -115,8 +115,11 @@ def q1(build: Any) -> str:
     if in_shape[1:] != (4, 56, 14, 1):
         if in_shape[1:] == (4, 1, 56, 14):
             raise Incorrect(
-                "Your input is channels first, (4, 1, 56, 14). TensorFlow's CPU kernels run "
-                "only channels-last convolutions: use keras.Input((4, 56, 14, 1))."
+                "Your input is channels first, (4, 1, 56, 14), as the question had it. Keras "
+                "layers read the channel axis last unless each one is told otherwise "
+                "(data_format='channels_last' is the default), and TensorFlow's CPU "
+                "convolutions without oneDNN accept nothing else: use "
+                "keras.Input((4, 56, 14, 1)), the layout of the width-stacked data."
             )
         raise Incorrect(
             f"Your model reads {expect.fmt_shape(in_shape)}; the width-stacked data is "

@@ -7,6 +7,22 @@ from labsupport.figures import Figure, register
 _CHAPTER = "08_cnn_lstm_mnist_quadrants"
 
 MNIST_TRAIN_IMAGES = 60_000
+"""The size of MNIST's full training set, as Keras documents it; the question's data had all."""
+
+
+def _training_images() -> int:
+    """Training images in MNIST: counted from the file when a copy of the data set is at hand.
+
+    The ledger also runs on machines that have only the small sample bundled with labsupport;
+    there the count cannot be computed and the documented size is used.
+    """
+    from labsupport.data import load_mnist
+
+    try:
+        mnist = load_mnist(allow_download=False, verbose=False)
+    except (OSError, ValueError):
+        return MNIST_TRAIN_IMAGES
+    return MNIST_TRAIN_IMAGES if mnist.source == "bundled-sample" else len(mnist.x_train)
 
 
 def _data_shape_channels_first() -> tuple:
@@ -17,7 +33,7 @@ def _data_shape_channels_first() -> tuple:
 
     one = width_stacked_sequences(np.zeros((1, 28, 28), dtype=np.uint8))  # (1, 4, 56, 14, 1)
     per_sample = np.moveaxis(one, -1, 2).shape[1:]  # (4, 1, 56, 14)
-    return (MNIST_TRAIN_IMAGES, *per_sample)
+    return (_training_images(), *per_sample)
 
 
 def _quadrant_shape() -> tuple:
@@ -29,7 +45,7 @@ def _quadrant_shape() -> tuple:
 
 
 def _conv_output_channels_first() -> tuple:
-    """Shape inference only: TensorFlow's CPU kernels cannot run channels-first convolutions."""
+    """Shape inference of the question's channels-first CNN (whether it runs is another matter)."""
     import keras
     from keras import layers
 
@@ -60,7 +76,9 @@ register(
         "MNIST quadrants: training data, four width-stacked steps, channels first",
         (60_000, 4, 1, 56, 14),
         _data_shape_channels_first,
-        "Keras 3 on TensorFlow's CPU wants channels last: the same data is (60000, 4, 56, 14, 1).",
+        "The 60,000 is MNIST's full training set (counted from the file when full MNIST is at "
+        "hand; the bundled sample has fewer). The book keeps Keras's default, channels last: "
+        "the same data is (60000, 4, 56, 14, 1).",
         _CHAPTER,
     )
 )
@@ -70,8 +88,11 @@ register(
         "MNIST quadrants: Conv2D(32, 3) ×2 + MaxPooling2D(2) output per step, channels first",
         (None, 32, 26, 5),
         _conv_output_channels_first,
-        "Shape inference still accepts data_format='channels_first', but TensorFlow's CPU "
-        "kernels cannot run it; channels last gives (None, 26, 5, 32) per step.",
+        "Shape inference accepts data_format='channels_first'. Running it on a CPU depends on "
+        "TensorFlow's kernels: with oneDNN (TensorFlow's default on the book's x86 Linux "
+        "machine) it runs; TensorFlow's own kernels (TF_ENABLE_ONEDNN_OPTS=0) refuse it, "
+        "'only supports the NHWC tensor format'. Channels last, Keras's default, runs on both "
+        "and gives (None, 26, 5, 32) per step.",
         _CHAPTER,
     )
 )
