@@ -41,7 +41,7 @@ MNIST_SECONDS = 60.0
 NOTEBOOK_PEAK_MB = 3 * 1024.0
 
 MNIST_MODEL_LABELS = {
-    "quadrant_cnn_lstm": "chapter model: CNN per quadrant + LSTM (folded)",
+    "quadrant_cnn_lstm": "chapter 8's model: CNN per quadrant + LSTM(64) (folded)",
     "naive_td_cnn_lstm": "naive TimeDistributed CNN + LSTM(5)",
     "whole_image_cnn": "plain CNN on the whole image",
     "convlstm_quadrants": "ConvLSTM2D over the quadrants",

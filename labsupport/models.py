@@ -33,7 +33,7 @@ def _keras():
 
 
 def quadrant_cnn(
-    filters: tuple[int, int] = (32, 64), *, image_shape: tuple[int, int, int] = (14, 14, 1)
+    filters: tuple[int, int] = (16, 32), *, image_shape: tuple[int, int, int] = (14, 14, 1)
 ) -> Any:
     """The per-quadrant CNN: two conv blocks (conv, batch norm, ReLU, pool), then Flatten.
 
@@ -66,8 +66,8 @@ def quadrant_cnn(
 def quadrant_cnn_lstm(
     *,
     steps: int = 4,
-    filters: tuple[int, int] = (32, 64),
-    lstm_units: int = 128,
+    filters: tuple[int, int] = (16, 32),
+    lstm_units: int = 64,
     classes: int = 10,
     fold: bool = True,
 ) -> Any:

@@ -38,9 +38,11 @@ def _unrolls_known_steps() -> str:
 @behaviour(
     "time_distributed.same_as_fold",
     claim=(
+        "For a layer whose output for one sample does not depend on the rest of the batch, "
         "TimeDistributed(layer) gives the same output as folding time into the batch axis, "
         "running the layer once, and unfolding; for Dense it is also the same as Dense on the "
-        "3D input."
+        "3D input. (BatchNormalization in training is the exception: "
+        "batchnorm.fold_vs_wrapper.)"
     ),
     chapter=_CHAPTER,
 )
