@@ -142,7 +142,7 @@ def test_q3_placeholder_and_garbage():
 
 def test_the_length_error_shows_the_shape_message_without_paths():
     """Section 4 prints TensorFlow's shape clash; frames listing file paths must not leak in."""
-    from labsupport.behaviours.sequence_length import shape_message
+    from labsupport.diagnose import shape_message
 
     # TensorFlow's runtime error lists where the failing operation was defined; the install
     # path can hold any digits, so the message must be picked out by its wording.
@@ -164,7 +164,7 @@ def test_the_length_error_shows_the_shape_message_without_paths():
 
 
 def test_a_six_long_target_fails_with_a_short_message():
-    from labsupport.behaviours.sequence_length import shape_message
+    from labsupport.diagnose import shape_message
 
     model = keras.Sequential([keras.Input((5, 1)), layers.LSTM(5), layers.Dense(5)])
     model.compile(optimizer="adam", loss="mse")

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from labsupport.behaviours import behaviour
+from labsupport.diagnose import shape_message
 
 CHAPTER = "03_many_to_one_echo"
-
-SHAPE_MESSAGE = re.compile(
-    r"Incompatible shapes: \[[\d,?\s-]*\] vs\. \[[\d,?\s-]*\]"
-    r"|Dimensions must be equal, but are \d+ and \d+"
-)
-"""The part of TensorFlow's error that says which shapes clashed, without node names or frames."""
-
-
-def shape_message(error: BaseException) -> str:
-    """The shape clash TensorFlow reports, e.g. ``Incompatible shapes: [1,6] vs. [1,5]``.
-
-    TensorFlow's own message can hold the source lines (and file paths) where the failing
-    operation was defined; this keeps only the sentence about the shapes. Raises
-    ``AssertionError`` when there is none, so a change in TensorFlow's wording is noticed.
-    """
-    found = SHAPE_MESSAGE.search(str(error))
-    assert found, f"no shape message in {type(error).__name__}"
-    return found.group(0)
 
 
 def _many_to_one():

@@ -17,7 +17,7 @@ def _only_a_trailing_one_is_dropped() -> str:
     import keras
     import numpy as np
 
-    from labsupport.behaviours.sequence_length import shape_message
+    from labsupport.diagnose import shape_message
 
     mse = keras.losses.MeanSquaredError()
     targets = np.linspace(0.0, 0.8, 5, dtype="float32").reshape(1, 5)
