@@ -1,12 +1,12 @@
 """Explain the Keras exceptions learners meet when they stack CNNs, Reshape and LSTMs.
 
-``explain(exc)`` reads the exception Keras raised (Keras 3 wording, and the Keras 1/2 wording
+``explain_error(exc)`` reads the exception Keras raised (Keras 3 wording, and the Keras 1/2 wording
 the old questions quote) and returns feedback that names the likely mistake and the fix::
 
     try:
         model = build()
     except Exception as exc:
-        diagnose.explain(exc)
+        diagnose.explain_error(exc)
 
 :func:`diagnosis` returns the plain message (or ``None`` when the error is not one it knows),
 for checkers that want to put it in their own words.
@@ -180,7 +180,7 @@ def diagnosis(exc: BaseException) -> str | None:
     return None
 
 
-def explain(exc: BaseException) -> Feedback:
+def explain_error(exc: BaseException) -> Feedback:
     """Feedback on a Keras exception: the likely mistake and the fix.
 
     Args:
@@ -190,7 +190,7 @@ def explain(exc: BaseException) -> Feedback:
         return Feedback(
             "diagnose",
             "explain",
-            f"explain() takes the exception Keras raised (catch it with `except Exception as "
+            f"explain_error() takes the exception Keras raised (catch it with `except Exception as "
             f"exc`), not a {type(exc).__name__}.",
         )
     known = diagnosis(exc)

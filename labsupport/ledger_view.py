@@ -2,12 +2,12 @@
 
 Usage (the book's ledger page does exactly this)::
 
-    from labsupport.figures import ledger
+    from labsupport.stated import ledger
     from labsupport.ledger_view import LedgerTable
 
     LedgerTable(ledger())   # shows itself as an HTML table in a notebook
 
-The logic never runs a figure itself; it only formats the rows :func:`labsupport.figures.ledger`
+The logic never runs a figure itself; it only formats the rows :func:`labsupport.stated.ledger`
 returns, so it can be tested with hand-made rows.
 """
 
@@ -85,7 +85,7 @@ def _row_cells(row: Any) -> dict[str, str]:
 
 
 def ledger_html(rows: Sequence[Any], *, chapter_href: str = "../notebooks/{chapter}.html") -> str:
-    """The rows of :func:`labsupport.figures.ledger` as one HTML table.
+    """The rows of :func:`labsupport.stated.ledger` as one HTML table.
 
     Args:
         rows: ``LedgerRow`` objects (anything with ``figure``, ``live``, ``agrees``, ``error``).

@@ -197,7 +197,7 @@ def formula_params(layer: Any) -> tuple[str, int | None]:
 
 @dataclass
 class ShapeReport:
-    """What :func:`explain` returns: shows as an HTML table in a notebook, text in a terminal."""
+    """What :func:`report` returns: shows as an HTML table in a notebook, text in a terminal."""
 
     title: str
     rows: list[dict[str, Any]]
@@ -438,7 +438,7 @@ def _shape_text(value: Any, names: dict[int, AxisNames]) -> str:
     return " + ".join(named_shape(t.shape, names.get(id(t))) for t in _tensors(value))
 
 
-def explain(model: Any, *, axes: Mapping[int, Sequence[str]] | None = None) -> ShapeReport:
+def report(model: Any, *, axes: Mapping[int, Sequence[str]] | None = None) -> ShapeReport:
     """Explain a built Keras model layer by layer: named shapes, parameter count, formula.
 
     Axes are named by what the layers do with them, not by the rank of the tensor: an LSTM
@@ -460,7 +460,7 @@ def explain(model: Any, *, axes: Mapping[int, Sequence[str]] | None = None) -> S
     import keras
 
     if not isinstance(model, keras.Model):
-        raise TypeError(f"explain() takes a Keras model; got {type(model).__name__}.")
+        raise TypeError(f"report() takes a Keras model; got {type(model).__name__}.")
     try:
         inputs = model.inputs
     except (AttributeError, ValueError):

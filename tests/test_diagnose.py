@@ -1,4 +1,4 @@
-"""diagnose.explain on the real Keras 3 exceptions the chapters reproduce."""
+"""diagnose.explain_error on the real Keras 3 exceptions the chapters reproduce."""
 
 import keras
 import pytest
@@ -15,7 +15,7 @@ def raised(make):
 
 def test_conv2d_on_5d_input():
     exc = raised(lambda: keras.Sequential([keras.Input((4, 56, 14, 1)), layers.Conv2D(32, 3)]))
-    text = diagnose.explain(exc).message
+    text = diagnose.explain_error(exc).message
     assert "5D input" in text and "TimeDistributed(layers.Conv2D" in text
 
 
@@ -26,7 +26,7 @@ def test_2d_tensor_into_lstm():
         )
     )
     assert "expected ndim=3, found ndim=2" in str(exc)
-    text = diagnose.explain(exc).message
+    text = diagnose.explain_error(exc).message
     assert "2D tensor" in text and "TimeDistributed(Flatten())" in text
 
 
@@ -40,7 +40,7 @@ def test_5d_feature_maps_into_lstm():
             ]
         )
     )
-    assert "GlobalAveragePooling2D" in diagnose.explain(exc).message
+    assert "GlobalAveragePooling2D" in diagnose.explain_error(exc).message
 
 
 def test_reshape_wrong_size_names_both_sizes():
@@ -55,38 +55,38 @@ def test_reshape_wrong_size_names_both_sizes():
             ]
         )
     )
-    text = diagnose.explain(exc).message
+    text = diagnose.explain_error(exc).message
     assert "wrong total size" in text and "4,160" in text and "4,000" in text
 
 
 def test_reshape_with_minus_one_that_does_not_divide():
     exc = raised(lambda: keras.Sequential([keras.Input((7, 3)), layers.Reshape((4, -1))]))
-    assert "wrong total size" in diagnose.explain(exc).message
+    assert "wrong total size" in diagnose.explain_error(exc).message
 
 
 def test_conv_missing_channel_axis():
     exc = raised(lambda: keras.Sequential([keras.Input((28, 28)), layers.Conv2D(8, 3)]))
-    assert "channel axis is missing" in diagnose.explain(exc).message
+    assert "channel axis is missing" in diagnose.explain_error(exc).message
 
 
 def test_timedistributed_of_a_function():
     exc = raised(lambda: layers.TimeDistributed(lambda x: x))
-    assert "layer object" in diagnose.explain(exc).message
+    assert "layer object" in diagnose.explain_error(exc).message
 
 
 def test_old_keras2_wording_is_understood():
     old = ValueError("Input 0 is incompatible with layer conv2d_1: expected ndim=4, found ndim=5")
-    assert "TimeDistributed" in diagnose.explain(old).message
+    assert "TimeDistributed" in diagnose.explain_error(old).message
     old_reshape = ValueError("total size of new array must be unchanged")
-    assert "wrong total size" in diagnose.explain(old_reshape).message
+    assert "wrong total size" in diagnose.explain_error(old_reshape).message
 
 
 def test_unknown_errors_and_garbage():
-    fb = diagnose.explain(ZeroDivisionError("division by zero"))
+    fb = diagnose.explain_error(ZeroDivisionError("division by zero"))
     assert "not one of the errors" in fb.message and "division by zero" in fb.message
     assert diagnose.diagnosis(ZeroDivisionError("x")) is None
-    assert "exception" in diagnose.explain("oops").message
-    assert str(diagnose.explain(ValueError("")))  # shows itself without crashing
+    assert "exception" in diagnose.explain_error("oops").message
+    assert str(diagnose.explain_error(ValueError("")))  # shows itself without crashing
 
 
 # The two messages TensorFlow's own CPU kernels give for a channels-first Conv2D (oneDNN off,
@@ -101,7 +101,7 @@ NHWC_FIT = "Conv2DCustomBackpropFilterOp only supports NHWC."
 
 @pytest.mark.parametrize("message", [NHWC_PREDICT, NHWC_FIT])
 def test_channels_first_on_cpu_kernels_without_onednn(message):
-    text = diagnose.explain(RuntimeError(message)).message
+    text = diagnose.explain_error(RuntimeError(message)).message
     assert "oneDNN" in text and "TF_ENABLE_ONEDNN_OPTS=0" in text
     assert "channel axis last" in text and "np.moveaxis" in text
     assert "only run channels-last" not in text  # oneDNN runs channels first
@@ -114,4 +114,4 @@ def test_channels_first_message_matches_the_live_refusal():
     assert off["oneDNN"] == "off"
     for what in ("Conv2D predict", "Conv2D fit"):
         said = off[what].split(": ", 2)[-1]
-        assert "oneDNN" in diagnose.explain(RuntimeError(said)).message, off[what]
+        assert "oneDNN" in diagnose.explain_error(RuntimeError(said)).message, off[what]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from labsupport.figures import Figure, LedgerRow
+from labsupport.stated import Figure, LedgerRow
 from labsupport.ledger_view import LedgerTable, chapter_label, format_value, ledger_html
 
 

@@ -12,11 +12,11 @@ import pytest
 from keras import layers
 
 from labsupport import shapes
-from labsupport.shapes import explain, formula_params, named_shape
+from labsupport.shapes import formula_params, named_shape
 
 
 def _check(model: keras.Model) -> shapes.ShapeReport:
-    report = explain(model)
+    report = shapes.report(model)
     assert len(report.rows) == len(model.layers)
     for layer, row in zip(model.layers, report.rows, strict=True):
         text, value = formula_params(layer)
@@ -131,7 +131,7 @@ def test_functional_model_with_merge() -> None:
     merged = layers.Concatenate()([a, b])
     out = layers.LSTM(4)(merged)
     model = keras.Model([a, b], out)
-    report = explain(model)
+    report = shapes.report(model)
     row = next(r for r in report.rows if r["type"] == "Concatenate")
     assert " + " in row["input_shape"] and row["params"] == 0
     assert next(r for r in report.rows if r["type"] == "LSTM")["params"] == 4 * (4 * (5 + 4) + 4)
@@ -139,7 +139,7 @@ def test_functional_model_with_merge() -> None:
 
 def test_display() -> None:
     model = keras.Sequential([keras.Input((5, 1)), layers.LSTM(3), layers.Dense(1)])
-    report = explain(model)
+    report = shapes.report(model)
     text = str(report)
     assert "(batch=None, time=5, feature=1)" in text
     assert "4 × (3 × (1 + 3) + 3) = 60" in text
@@ -158,7 +158,7 @@ def test_display() -> None:
     assert named_shape((None, 28, 10), ("batch", "row", "feature")) == (
         "(batch=None, row=28, feature=10)"
     )
-    renamed = explain(model, axes={3: ("batch", "step", "feature")})
+    renamed = shapes.report(model, axes={3: ("batch", "step", "feature")})
     assert renamed.rows[0]["input_shape"] == "(batch=None, step=5, feature=1)"
     assert named_shape((None, 68, 2)) == "(batch=None, axis1=68, axis2=2)"
 
@@ -170,11 +170,11 @@ def _shapes(report: shapes.ShapeReport) -> list[tuple[str, str]]:
 def test_axis_names_follow_the_layers_not_the_rank() -> None:
     """Dense's units are units, not pixels; a Reshape's axes are not time and features."""
     by_row = keras.Sequential([keras.Input((28, 28)), layers.Dense(10)])
-    report = explain(by_row, axes={3: ("batch", "row", "pixel")})
+    report = shapes.report(by_row, axes={3: ("batch", "row", "pixel")})
     assert _shapes(report) == [("(batch=None, row=28, pixel=28)", "(batch=None, row=28, unit=10)")]
     assert "pixel=10" not in str(report)
 
-    rows = explain(keras.Sequential([keras.Input((20, 5)), layers.Dense(10)]))
+    rows = shapes.report(keras.Sequential([keras.Input((20, 5)), layers.Dense(10)]))
     assert _shapes(rows) == [
         ("(batch=None, axis1=20, feature=5)", "(batch=None, axis1=20, unit=10)")
     ]
@@ -188,7 +188,7 @@ def test_axis_names_follow_the_layers_not_the_rank() -> None:
             layers.Reshape((68, 2)),
         ]
     )
-    report = explain(keypoints)
+    report = shapes.report(keypoints)
     assert report.rows[0]["output_shape"] == "(batch=None, height=30, width=30, channel=4)"
     assert report.rows[1]["output_shape"] == "(batch=None, feature=3600)"
     assert report.rows[2]["output_shape"] == "(batch=None, unit=136)"
@@ -206,7 +206,7 @@ def test_axis_names_of_sequences() -> None:
             layers.Dense(2),
         ]
     )
-    assert _shapes(explain(model)) == [
+    assert _shapes(shapes.report(model)) == [
         ("(batch=None, time=10, feature=64)", "(batch=None, time=10, unit=32)"),
         ("(batch=None, time=10, unit=32)", "(batch=None, unit=8)"),
         ("(batch=None, unit=8)", "(batch=None, unit=2)"),
@@ -215,7 +215,7 @@ def test_axis_names_of_sequences() -> None:
     reshaped = keras.Sequential(
         [keras.Input((12,)), layers.Reshape((4, 3)), layers.LSTM(2), layers.Dense(1)]
     )
-    assert _shapes(explain(reshaped))[:2] == [
+    assert _shapes(shapes.report(reshaped))[:2] == [
         ("(batch=None, axis1=12)", "(batch=None, time=4, feature=3)"),
         ("(batch=None, time=4, feature=3)", "(batch=None, unit=2)"),
     ]
@@ -225,19 +225,19 @@ def test_axis_names_of_pooling_and_wrappers() -> None:
     pooled = keras.Sequential(
         [keras.Input((16, 16, 3)), layers.Conv2D(8, 3), layers.GlobalAveragePooling2D()]
     )
-    assert explain(pooled).rows[1]["output_shape"] == "(batch=None, channel=8)"
+    assert shapes.report(pooled).rows[1]["output_shape"] == "(batch=None, channel=8)"
     wrapped = keras.Sequential([keras.Input((5, 3)), layers.TimeDistributed(layers.Dense(4))])
-    assert _shapes(explain(wrapped)) == [
+    assert _shapes(shapes.report(wrapped)) == [
         ("(batch=None, time=5, feature=3)", "(batch=None, time=5, unit=4)")
     ]
     merged = keras.Input((4,))
     shared = layers.Dense(2)
     model = keras.Model(merged, layers.Concatenate()([shared(merged), shared(merged)]))
-    assert explain(model).title.endswith("→ (batch=None, unit=4)")
+    assert shapes.report(model).title.endswith("→ (batch=None, unit=4)")
 
 
 def test_rejects_what_is_not_a_built_model() -> None:
     with pytest.raises(TypeError):
-        explain(layers.Dense(3))
+        shapes.report(layers.Dense(3))
     with pytest.raises(ValueError, match="keras.Input"):
-        explain(keras.Sequential([layers.Dense(3)]))
+        shapes.report(keras.Sequential([layers.Dense(3)]))

@@ -1,6 +1,6 @@
 """Every behaviour of Keras the book asserts in prose, with a live check and its evidence cell.
 
-The figures in :mod:`labsupport.figures` are numbers the sources state. This registry holds the
+The figures in :mod:`labsupport.stated` are numbers the sources state. This registry holds the
 other kind of claim: sentences about how Keras and TensorFlow *behave* ("a channels-first
 convolution runs on this CPU", "TimeDistributed unrolls a loop over the steps", "losses line up
 target ranks"). Each :class:`Behaviour` names

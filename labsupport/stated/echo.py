@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsupport.figures import Figure, register
+from labsupport.stated import Figure, register
 
 
 def _one_to_one():

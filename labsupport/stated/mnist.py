@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsupport.figures import Figure, register
+from labsupport.stated import Figure, register
 
 _CHAPTER = "08_cnn_lstm_mnist_quadrants"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from labsupport import figures
+from labsupport import stated
 
-figures._load_all()
-KEYS = sorted(figures.FIGURES, key=figures._order)
+stated._load_all()
+KEYS = sorted(stated.FIGURES, key=stated._order)
 
 
 def test_registry_is_not_empty():
@@ -16,14 +16,14 @@ def test_registry_is_not_empty():
 
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_reproduces_its_source(key):
-    (row,) = figures.ledger([key])
+    (row,) = stated.ledger([key])
     assert not row.error, f"{key}: compute() raised {row.error}"
     assert row.agrees, f"{key}: computed {row.live!r}, the source states {row.figure.source!r}"
 
 
 @pytest.mark.parametrize("key", KEYS)
 def test_figure_is_documented(key):
-    figure = figures.get(key)
+    figure = stated.get(key)
     assert figure.topic.strip()
     assert figure.section[:1].isalpha() and figure.section[1:].isdigit(), key
     if figure.chapter:

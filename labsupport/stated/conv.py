@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from labsupport.figures import Figure, register
+from labsupport.stated import Figure, register
 
 CHAPTER = "06_convolutions_and_input_size"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsupport.figures import Figure, register
+from labsupport.stated import Figure, register
 
 _CHAPTER = "07_one_cnn_over_a_sequence"
 
