@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from labsupport.stated import Figure, LedgerRow
 from labsupport.ledger_view import LedgerTable, chapter_label, format_value, ledger_html
+from labsupport.stated import Figure, LedgerRow
 
 
 def _fig(key="A1.lstm", source=140, chapter="01_one_to_one_echo", note="Unchanged."):
