@@ -143,3 +143,227 @@ def q3(answer: Any) -> str:
         f"{n} is not it. Use 4 × (units × (features + units) + units), with the features the "
         "second LSTM actually receives."
     )
+
+
+# --- Exercise 4: predict before you run ------------------------------------------------------
+
+Q4_UNITS, Q4_FEATURES, Q4_STEPS = 16, 8, 20
+
+SOLUTION_Q4 = """
+bi_shape = (None, 20, 16)  # merge_mode="sum" adds the two directions: the width stays 16
+bi_params = 2 * 3 * (16 * (8 + 16) + 2 * 16)  # 2 directions × 3 GRU blocks, 2 biases each
+"""
+
+
+def _gru_params(features: int, units: int, *, reset_after: bool = True) -> int:
+    return 3 * (units * (features + units) + (2 if reset_after else 1) * units)
+
+
+def _shape_answer(answer: Any) -> tuple:
+    if not isinstance(answer, (tuple, list)):
+        raise Incorrect(
+            f"bi_shape should be a tuple such as (None, steps, width); it is {answer!r}."
+        )
+    dims = []
+    for d in answer:
+        if d is None:
+            dims.append(None)
+            continue
+        try:
+            dims.append(expect.whole_number(d, "each entry of bi_shape"))
+        except Incorrect as exc:
+            raise Incorrect(f"{exc} Write the batch axis as None.") from None
+    return tuple(dims)
+
+
+@exercise(
+    "ch02.q4",
+    hints=(
+        "Bidirectional runs two copies of the layer, one reading forwards and one backwards; "
+        "merge_mode says how their outputs meet. A GRU has three blocks, not four.",
+        "With merge_mode='sum' the two outputs are added, so the width stays at units. Keras 3's "
+        "GRU uses reset_after=True: each block has two bias vectors, "
+        "3 × (units × (features + units) + 2 × units).",
+    ),
+    solution=SOLUTION_Q4,
+)
+def q4(shape: Any, params: Any = None) -> str:
+    """Predict the output shape and count of Bidirectional(GRU(16, ...), merge_mode="sum")."""
+    dims = _shape_answer(shape)
+    units, features, steps = Q4_UNITS, Q4_FEATURES, Q4_STEPS
+    if dims == (steps, units) or dims == (steps, 2 * units):
+        raise Incorrect(
+            f"{expect.fmt_shape(dims)} has no batch axis. Keras shapes start with it, as None."
+        )
+    if dims in ((None, units), (None, 2 * units)):
+        raise Incorrect(
+            f"{expect.fmt_shape(dims)} has no time axis, but the GRU has return_sequences=True: "
+            "it returns one vector per step, and Bidirectional keeps the steps."
+        )
+    if dims == (None, steps, 2 * units):
+        raise Incorrect(
+            f"{expect.fmt_shape(dims)} is what merge_mode='concat' (the default) gives: the two "
+            "directions side by side. 'sum' adds them element by element, so the width stays "
+            f"at the GRU's {units} units."
+        )
+    if dims != (None, steps, units):
+        raise Incorrect(
+            f"{expect.fmt_shape(dims)} is not the output shape. It is (batch, steps, width): "
+            "which width does adding the two directions leave?"
+        )
+    if params is None:
+        raise Incorrect(
+            "The shape is right. Now pass the count too: q4.check(bi_shape, bi_params)."
+        )
+    n = expect.whole_number(params, "bi_params")
+    one = _gru_params(features, units)
+    right = 2 * one
+    if n == right:
+        return (
+            f"(None, 20, 8) → {expect.fmt_shape(dims)}; 2 × 3 × ({units} × ({features} + "
+            f"{units}) + 2 × {units}) = {right:,}: two GRUs, one per direction."
+        )
+    if n == one:
+        raise Incorrect(
+            f"{n:,} is one GRU. Bidirectional holds two, one per direction, with their own "
+            "weights: double it."
+        )
+    if n in (
+        2 * _gru_params(features, units, reset_after=False),
+        _gru_params(features, units, reset_after=False),
+    ):
+        raise Incorrect(
+            f"{n:,} counts one bias vector per block: the reset_after=False GRU of Keras 1 and "
+            "TF1. Keras 3's GRU (reset_after=True) keeps two per block: + 2 × units."
+        )
+    if n in (2 * shapes.lstm_params(features, units), shapes.lstm_params(features, units)):
+        raise Incorrect(
+            f"{n:,} counts four blocks, as in an LSTM. A GRU has three: the update and reset "
+            "gates and the candidate."
+        )
+    if n in (2 * 3 * units * (features + units), 3 * units * (features + units)):
+        raise Incorrect(f"{n:,} leaves out the biases: each block has 2 × units of them.")
+    if n in (2 * (units * (features + units) + 2 * units), units * (features + units) + 2 * units):
+        raise Incorrect(f"{n:,} is one block; a GRU has three (two gates and the candidate).")
+    raise Incorrect(
+        f"{n:,} is not it. Count one GRU, 3 × (units × (features + units) + 2 × units), then "
+        "think about how many GRUs Bidirectional holds."
+    )
+
+
+# --- Exercise 5: fix the step code -----------------------------------------------------------
+
+SOLUTION_Q5 = """
+def fixed_step(x_t, h, c, W, U, b):
+    z = x_t @ W + h @ U + b
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # Keras's order: i, f, c, o
+    i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o)
+    c = f * c + i * np.tanh(z_c)
+    h = o * np.tanh(c)
+    return h, c
+"""
+
+_BLOCKS = ("i", "f", "c", "o")
+
+
+def _step(x_t, h, c, W, U, b, *, order=_BLOCKS, cand=None, squash_h=True):
+    import numpy as np
+
+    z = dict(zip(order, np.split(x_t @ W + h @ U + b, 4, axis=-1), strict=True))
+
+    def sig(v):
+        return 1.0 / (1.0 + np.exp(-v))
+
+    i, f, o = sig(z["i"]), sig(z["f"]), sig(z["o"])
+    c_new = f * c + i * (cand or np.tanh)(z["c"])
+    h_new = o * (np.tanh(c_new) if squash_h else c_new)
+    return h_new, c_new
+
+
+def _q5_case(seed: int = 5):
+    """Random weights and states, and the step Keras's own LSTM takes from them."""
+    import keras
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    batch, features, units = 3, 5, 4
+    W = rng.normal(size=(features, 4 * units)).astype("float32")
+    U = rng.normal(size=(units, 4 * units)).astype("float32")
+    b = rng.normal(size=(4 * units,)).astype("float32")
+    x_t = rng.normal(size=(batch, features)).astype("float32")
+    h = rng.normal(size=(batch, units)).astype("float32") * 0.5
+    c = rng.normal(size=(batch, units)).astype("float32")
+    layer = keras.layers.LSTM(units, return_state=True)
+    layer.build((None, 1, features))
+    layer.set_weights([W, U, b])
+    _, h_k, c_k = layer(x_t[:, None, :], initial_state=[h, c])
+    convert = keras.ops.convert_to_numpy
+    return (x_t, h, c, W, U, b), (convert(h_k), convert(c_k))
+
+
+def _close(a, b) -> bool:
+    import numpy as np
+
+    a = np.asarray(a, dtype="float64")
+    return a.shape == np.shape(b) and bool(np.allclose(a, b, atol=1e-4))
+
+
+@exercise(
+    "ch02.q5",
+    hints=(
+        "The maths in broken_step is right; look at which slice of z each gate gets.",
+        "Keras splits the 4 × units columns as input, forget, candidate, output: "
+        "z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1).",
+    ),
+    solution=SOLUTION_Q5,
+)
+def q5(answer: Any) -> str:
+    """Fix an LSTM step written in NumPy so it matches Keras's LSTM."""
+    import itertools
+
+    import numpy as np
+
+    if not callable(answer) or isinstance(answer, type):
+        raise Incorrect(
+            "fixed_step should be a function, def fixed_step(x_t, h, c, W, U, b), that returns "
+            f"(h, c); it is {answer!r}."
+        )
+    args, (h_ref, c_ref) = _q5_case()
+    try:
+        result = answer(*(a.copy() for a in args))
+    except Exception as exc:  # the learner's own code failed: say where, not a traceback
+        raise Incorrect(
+            f"Calling fixed_step(x_t, h, c, W, U, b) raised {type(exc).__name__}: {exc}"
+        ) from None
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Incorrect("fixed_step should return two arrays, the new h and the new c: return h, c")
+    h, c = (np.asarray(r, dtype="float64") for r in result)
+    if h.shape != h_ref.shape or c.shape != c_ref.shape:
+        raise Incorrect(
+            f"fixed_step returned arrays of shapes {h.shape} and {c.shape}; with a batch of 3 "
+            f"and 4 units both should be {h_ref.shape}."
+        )
+    if _close(h, h_ref) and _close(c, c_ref):
+        return "Your step matches Keras's LSTM to float32 precision."
+    if _close(h, c_ref) and _close(c, h_ref):
+        raise Incorrect(
+            "You return (c, h); Keras's order, and this exercise's, is h first: return h, c"
+        )
+    for order in itertools.permutations(_BLOCKS):
+        wrong_h, wrong_c = _step(*args, order=order)
+        if order != _BLOCKS and _close(h, wrong_h) and _close(c, wrong_c):
+            raise Incorrect(
+                f"Your step reads the blocks of z in the order {', '.join(order)}. Keras stores "
+                "them as i, f, c, o (input, forget, candidate, output): the picture draws the "
+                "forget gate first, but its columns come second."
+            )
+    if _close(h, _step(*args, squash_h=False)[0]):
+        raise Incorrect("h is o × c; it should be o × tanh(c): the cell state is squashed first.")
+    if _close(c, _step(*args, cand=lambda v: 1.0 / (1.0 + np.exp(-v)))[1]):
+        raise Incorrect("The candidate uses a sigmoid; Keras uses tanh, so it can be negative.")
+    if _close(c, c_ref):
+        raise Incorrect("c is right, h is not: h = o × tanh(c), with the new c.")
+    raise Incorrect(
+        f"Your step differs from Keras's LSTM (largest difference in h: "
+        f"{np.abs(h - h_ref).max():.3g}). Compare it with the lstm_step of the chapter."
+    )
