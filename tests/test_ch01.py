@@ -7,7 +7,6 @@ from keras import layers
 
 from labsupport.data import echo_sequence
 from labsupport.exercises import Outcome, ____, ch01
-from tests.conftest import run_solution
 
 SEQ = echo_sequence(5)
 
@@ -19,7 +18,7 @@ def model(*stack, shape=(1, 1)):
 # ------------------------------------------------------------------ q1: shaping the data
 
 
-def test_q1_solution_passes():
+def test_q1_solution_passes(run_solution):
     ns = run_solution(ch01.q1, seq=SEQ)
     assert ch01.q1.check(ns["x_121"], ns["y_121"]).outcome is Outcome.CORRECT
 
@@ -53,7 +52,7 @@ def test_q1_placeholder_and_garbage():
 # ------------------------------------------------------------------ q2: the model
 
 
-def test_q2_solution_passes():
+def test_q2_solution_passes(run_solution):
     ns = run_solution(ch01.q2)
     assert ch01.q2.check(ns["model_121"]).outcome is Outcome.CORRECT
 
@@ -104,7 +103,7 @@ def test_q2_placeholder_and_garbage():
 # ------------------------------------------------------------------ q3: counting by hand
 
 
-def test_q3_solution_passes():
+def test_q3_solution_passes(run_solution):
     ns = run_solution(ch01.q3)
     fb = ch01.q3.check(ns["n_params"])
     assert fb.outcome is Outcome.CORRECT
@@ -141,3 +140,150 @@ def test_q3_placeholder_and_garbage():
     assert ch01.q3.check(____).outcome is Outcome.NOT_ATTEMPTED
     for answer in (None, "140", [140], True):
         assert ch01.q3.check(answer).outcome is Outcome.INCORRECT
+
+
+# ------------------------------------------------------------------ q4: predict, then run
+
+
+def test_q4_solution_passes_and_matches_keras(run_solution):
+    ns = run_solution(ch01.q4)
+    assert ch01.q4.check(ns["predicted_shape"], ns["predicted_params"]).correct
+    m = model(layers.LSTM(5, return_sequences=True), layers.Dense(1))
+    assert tuple(m.outputs[0].shape) == ns["predicted_shape"]
+    assert m.count_params() == ns["predicted_params"]
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "phrase"),
+    [
+        ((None, 1), 146, "without return_sequences"),
+        ((1, 1, 1), 146, "batch axis as None"),
+        ((None, 1, 5), 146, "LSTM's output"),
+        ((None, 5, 1), 146, "not 5"),
+        ((None, 1, 1), 140, "LSTM alone"),
+        ((None, 1, 1), 150, "every step"),
+        ((None, 1, 1), 170, "count is not"),
+        ([None, 2, 1], 146, "is not it"),
+    ],
+)
+def test_q4_real_mistakes(shape, params, phrase):
+    fb = ch01.q4.check(shape, params)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q4_placeholder_and_garbage():
+    assert ch01.q4.check(____, 146).outcome is Outcome.NOT_ATTEMPTED
+    for shape, phrase in [(None, "tuple"), ("(None, 1, 1)", "tuple"), ((None, 1.5, 1), "1.5")]:
+        fb = ch01.q4.check(shape, 146)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message
+    fb = ch01.q4.check((None, 1, 1), "146")
+    assert fb.outcome is Outcome.INCORRECT and "whole number" in fb.message
+
+
+# ------------------------------------------------------------------ q5: fix the builder
+
+
+def test_q5_solution_passes(run_solution):
+    ns = run_solution(ch01.q5)
+    assert ch01.q5.check(ns["build_121"]).correct
+
+
+def test_q5_the_broken_builder_is_explained():
+    def build_121():
+        return keras.Sequential([keras.Input((1,)), layers.LSTM(5), layers.Dense(1)])
+
+    fb = ch01.q5.check(build_121)
+    assert fb.outcome is Outcome.INCORRECT
+    assert "2D input" in fb.message and "(steps, features)" in fb.message
+
+
+@pytest.mark.parametrize(
+    ("shape", "stack", "phrase"),
+    [
+        ((5, 1), (layers.LSTM(5), layers.Dense(1)), "samples of 5 steps"),
+        ((1, 1), (layers.LSTM(5, return_sequences=True), layers.Dense(1)), "returns sequences"),
+        ((1, 1), (layers.LSTM(1),), "1 units"),
+        ((1, 1), (layers.LSTM(5), layers.Dense(5)), "end with layers.Dense(1)"),
+    ],
+)
+def test_q5_real_mistakes(shape, stack, phrase):
+    fb = ch01.q5.check(lambda: model(*stack, shape=shape))
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q5_placeholder_and_garbage():
+    assert ch01.q5.check(____).outcome is Outcome.NOT_ATTEMPTED
+    built = model(layers.LSTM(5), layers.Dense(1))
+    for answer, phrase in [
+        (None, "got None"),
+        ("build_121", "got a str"),
+        (built, "without calling it"),
+        (lambda: None, "returned None"),
+        (lambda: "model", "Expected a Keras model"),
+        (lambda units: model(layers.LSTM(units)), "no arguments"),
+        (lambda: layers.LSTM(), "TypeError"),
+    ]:
+        fb = ch01.q5.check(answer)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message
+
+
+# ------------------------------------------------------------------ q6: train and interpret
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A one-to-one model trained briefly: the check reads whatever this model answers."""
+    from labsupport.data import echo_one_to_one
+    from labsupport.training import fit_passes
+
+    keras.utils.set_random_seed(0)
+    m = model(layers.LSTM(5), layers.Dense(1))
+    m.compile(optimizer="adam", loss="mse")
+    x, y = echo_one_to_one(5)
+    fit_passes(m, x, y, passes=300, batch_size=5)
+    return m
+
+
+def _answers(m):
+    out = keras.ops.convert_to_numpy(m(np.array([[[0.5]], [[1.6]]], "float32"))).ravel()
+    return float(out[0]), float(out[1])
+
+
+def test_q6_solution_passes(trained, run_solution):
+    ns = run_solution(ch01.q6, model=trained)
+    fb = ch01.q6.check(trained, ns["echo_mid"], ns["echo_far"], ns["far_echoed"])
+    assert fb.correct, fb
+    assert "1.6 →" in fb.message
+
+
+def test_q6_real_mistakes(trained):
+    mid, far = _answers(trained)
+    cases = [
+        ((far, mid, False), "swapped"),
+        ((0.5, far, False), "not what this model answers for 0.5"),  # the input, not the answer
+        ((mid, 1.6, True), "not what this model answers for 1.6"),
+        ((mid, far, abs(far - 1.6) >= 0.05), "far_echoed should be"),
+        ((mid, far, "no"), "True or False"),
+    ]
+    for answers, phrase in cases:
+        fb = ch01.q6.check(trained, *answers)
+        assert fb.outcome is Outcome.INCORRECT, (answers, fb)
+        assert phrase in fb.message
+
+
+def test_q6_placeholder_and_garbage(trained):
+    mid, far = _answers(trained)
+    assert ch01.q6.check(trained, ____, far, False).outcome is Outcome.NOT_ATTEMPTED
+    for args, phrase in [
+        ((None, mid, far, False), "Expected a Keras model"),
+        ((trained, None, far, False), "None"),
+        ((trained, [mid, far], far, False), "one number"),
+        ((trained, mid, "far", False), "string"),
+    ]:
+        fb = ch01.q6.check(*args)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message

@@ -7,7 +7,6 @@ from keras import layers
 
 from labsupport.data import echo_sequence
 from labsupport.exercises import Outcome, ____, ch03
-from tests.conftest import run_solution
 
 SEQ = echo_sequence(5)
 
@@ -19,7 +18,7 @@ def model(*stack, shape=(5, 1)):
 # ------------------------------------------------------------------ q1: shaping the data
 
 
-def test_q1_solution_passes():
+def test_q1_solution_passes(run_solution):
     ns = run_solution(ch03.q1, seq=SEQ)
     assert ch03.q1.check(ns["x_m2o"], ns["y_m2o"]).outcome is Outcome.CORRECT
 
@@ -57,7 +56,7 @@ def test_q1_placeholder_and_garbage():
 # ------------------------------------------------------------------ q2: Dense(5) by hand
 
 
-def test_q2_solution_passes():
+def test_q2_solution_passes(run_solution):
     ns = run_solution(ch03.q2)
     fb = ch03.q2.check(ns["n_dense"])
     assert fb.outcome is Outcome.CORRECT
@@ -97,7 +96,7 @@ def test_q2_placeholder_and_garbage():
 # ------------------------------------------------------------------ q3: the model
 
 
-def test_q3_solution_passes():
+def test_q3_solution_passes(run_solution):
     ns = run_solution(ch03.q3)
     assert ch03.q3.check(ns["model_m2o"]).outcome is Outcome.CORRECT
 
@@ -173,3 +172,140 @@ def test_a_six_long_target_fails_with_a_short_message():
         model.fit(x6, np.zeros((1, 6), "float32"), epochs=1, verbose=0)
     message = shape_message(caught.value)
     assert "6" in message and "5" in message and "/" not in message
+
+
+# ------------------------------------------------------------------ q4: predict, then run
+
+
+def test_q4_solution_passes_and_matches_keras(run_solution):
+    ns = run_solution(ch03.q4)
+    assert ch03.q4.check(ns["predicted_shape"], ns["predicted_params"]).correct
+    m = model(layers.LSTM(5), layers.Dense(5), shape=(8, 1))
+    assert tuple(m.outputs[0].shape) == ns["predicted_shape"]
+    assert m.count_params() == ns["predicted_params"]
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "phrase"),
+    [
+        ((None, 8), 170, "one value per step"),
+        ((None, 8, 5), 170, "keeps a time axis"),
+        ((None, 5, 5), 170, "keeps a time axis"),
+        ((1, 5), 170, "batch axis"),
+        ((None, 5), 4 * (5 * (8 + 5) + 5) + 30, "8 steps as 8 features"),
+        ((None, 5), 140, "one layer's count"),
+        ((None, 5), 185, "not the count"),
+    ],
+)
+def test_q4_real_mistakes(shape, params, phrase):
+    fb = ch03.q4.check(shape, params)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q4_placeholder_and_garbage():
+    assert ch03.q4.check((None, 5), ____).outcome is Outcome.NOT_ATTEMPTED
+    for shape, params, phrase in [
+        (5, 170, "tuple"),
+        ((None, "5"), 170, "whole numbers and None"),
+        ((None, 5), None, "whole number"),
+    ]:
+        fb = ch03.q4.check(shape, params)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message
+
+
+# ------------------------------------------------------------------ q5: fix the builder
+
+
+def test_q5_solution_passes(run_solution):
+    ns = run_solution(ch03.q5)
+    assert ch03.q5.check(ns["build_m2o"]).correct
+
+
+@pytest.mark.parametrize(
+    ("stack", "shape", "phrase"),
+    [
+        ((layers.LSTM(5), layers.Dense(1)), (5, 1), "a single value"),  # the broken builder
+        ((layers.LSTM(5), layers.Dense(5)), (1, 5), "one step with 5 features"),
+        ((layers.LSTM(5, return_sequences=True), layers.Dense(1)), (5, 1), "return_sequences"),
+        ((layers.LSTM(5), layers.Dense(5), layers.Dense(5)), (5, 1), "extra layer"),
+    ],
+)
+def test_q5_real_mistakes(stack, shape, phrase):
+    fb = ch03.q5.check(lambda: model(*stack, shape=shape))
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q5_placeholder_and_garbage():
+    assert ch03.q5.check(____).outcome is Outcome.NOT_ATTEMPTED
+    for answer, phrase in [
+        (None, "got None"),
+        (model(layers.LSTM(5), layers.Dense(5)), "without calling it"),
+        (lambda: None, "returned None"),
+        (lambda: [layers.LSTM(5)], "Expected a Keras model"),
+    ]:
+        fb = ch03.q5.check(answer)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message
+
+
+# ------------------------------------------------------------------ q6: train and interpret
+
+NEW = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A many-to-one model trained briefly: the check reads whatever this model answers."""
+    from labsupport.data import echo_many_to_one
+    from labsupport.training import fit_passes
+
+    keras.utils.set_random_seed(0)
+    m = model(layers.LSTM(5), layers.Dense(5))
+    m.compile(optimizer="adam", loss="mse")
+    x, y = echo_many_to_one(5)
+    fit_passes(m, x, y, passes=100, batch_size=1)
+    return m
+
+
+def test_q6_solution_passes(trained, run_solution):
+    ns = run_solution(ch03.q6, model=trained)
+    fb = ch03.q6.check(trained, ns["pred_new"], ns["largest_new_error"])
+    assert fb.correct, fb
+    assert "largest error is" in fb.message
+
+
+def test_q6_real_mistakes(trained):
+    pred = trained.predict(NEW.reshape(1, 5, 1), verbose=0)
+    old = trained.predict(SEQ.reshape(1, 5, 1), verbose=0)
+    error = float(np.abs(pred - NEW).max())
+    cases = [
+        ((trained.predict(NEW.reshape(5, 1, 1), verbose=0), error), "(5, 5)"),
+        ((old, error), "training sequence"),
+        ((pred[:, ::-1], error), "not what the model answers"),
+        ((pred, float(np.abs(pred - SEQ).max())), "old targets"),
+        ((pred, error + 0.01), "is not that"),
+    ]
+    signed = float((pred - NEW).max())
+    if signed < error:  # only a mistake when some error is negative
+        cases.append(((pred, signed), "absolute value"))
+    for answers, phrase in cases:
+        fb = ch03.q6.check(trained, *answers)
+        assert fb.outcome is Outcome.INCORRECT, (phrase, fb)
+        assert phrase in fb.message
+
+
+def test_q6_placeholder_and_garbage(trained):
+    pred = trained.predict(NEW.reshape(1, 5, 1), verbose=0)
+    assert ch03.q6.check(trained, pred, ____).outcome is Outcome.NOT_ATTEMPTED
+    for args, phrase in [
+        (("model", pred, 0.1), "Expected a Keras model"),
+        ((trained, None, 0.1), "None"),
+        ((trained, pred, "small"), "string"),
+        ((trained, pred, [0.1, 0.2]), "one number"),
+    ]:
+        fb = ch03.q6.check(*args)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message

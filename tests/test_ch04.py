@@ -7,7 +7,6 @@ from keras import layers
 
 from labsupport.data import echo_sequence
 from labsupport.exercises import Outcome, ____, ch04
-from tests.conftest import run_solution
 
 SEQ = echo_sequence(5)
 
@@ -28,7 +27,7 @@ TD1 = lambda: layers.TimeDistributed(layers.Dense(1))  # noqa: E731
 # ------------------------------------------------------------------ q1: 3D targets
 
 
-def test_q1_solution_passes():
+def test_q1_solution_passes(run_solution):
     ns = run_solution(ch04.q1, seq=SEQ)
     assert ch04.q1.check(ns["y_m2m"]).outcome is Outcome.CORRECT
 
@@ -62,7 +61,7 @@ def test_q1_placeholder_and_garbage():
 # ------------------------------------------------------------------ q2: a function that builds
 
 
-def test_q2_solution_passes():
+def test_q2_solution_passes(run_solution):
     ns = run_solution(ch04.q2)
     fb = ch04.q2.check(ns["build_m2m"])
     assert fb.outcome is Outcome.CORRECT, fb
@@ -80,8 +79,8 @@ def test_q2_lstm_without_sequences_is_caught_although_keras_refuses_to_build():
         build()  # the learner never holds a model
     fb = ch04.q2.check(build)
     assert fb.outcome is Outcome.INCORRECT, fb
-    assert "your LSTM returns (None, 5)" in fb.message
-    assert "(None, 5, 5)" in fb.message and "return_sequences=True" in fb.message
+    assert "received (None, 5)" in fb.message  # the LSTM's one vector per sequence
+    assert "return_sequences=True" in fb.message and "(batch, steps, units)" in fb.message
 
 
 @pytest.mark.parametrize(
@@ -102,7 +101,7 @@ def test_q2_real_mistakes(build, phrase):
     assert phrase in fb.message
 
 
-def test_q2_function_shaped_mistakes():
+def test_q2_function_shaped_mistakes(run_solution):
     ns = run_solution(ch04.q2)
     fb = ch04.q2.check(ns["build_m2m"]())  # called it before passing it
     assert fb.outcome is Outcome.INCORRECT and "without calling it" in fb.message
@@ -152,7 +151,7 @@ def test_q2_placeholder_and_garbage():
 # ------------------------------------------------------------------ q3: the wrapper's count
 
 
-def test_q3_solution_passes():
+def test_q3_solution_passes(run_solution):
     ns = run_solution(ch04.q3)
     assert ch04.q3.check(ns["n_td"]).outcome is Outcome.CORRECT
 
@@ -182,3 +181,140 @@ def test_q3_placeholder_and_garbage():
         fb = ch04.q3.check(answer)
         assert fb.outcome is Outcome.INCORRECT, fb
         assert "whole number" in fb.message
+
+
+# ------------------------------------------------------------------ q4: predict, then run
+
+
+def test_q4_solution_passes_and_matches_keras(run_solution):
+    ns = run_solution(ch04.q4)
+    assert ch04.q4.check(ns["predicted_shape"], ns["predicted_params"]).correct
+    m = builder(LSTM_SEQ, lambda: layers.TimeDistributed(layers.Dense(2)))()
+    assert tuple(m.outputs[0].shape) == ns["predicted_shape"]
+    assert m.count_params() == ns["predicted_params"]
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "phrase"),
+    [
+        ((None, 2), 152, "lost the time axis"),
+        ((None, 5, 1), 152, "chapter's model"),
+        ((None, 5, 5), 152, "LSTM's output"),
+        ((5, 2), 152, "batch axis"),
+        ((None, 5, 2), 200, "of its own"),
+        ((None, 5, 2), 142, "forgets the weights"),
+        ((None, 5, 2), 146, "not the count"),
+    ],
+)
+def test_q4_real_mistakes(shape, params, phrase):
+    fb = ch04.q4.check(shape, params)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q4_placeholder_and_garbage():
+    assert ch04.q4.check(____, 152).outcome is Outcome.NOT_ATTEMPTED
+    for shape, params, phrase in [
+        ("(None, 5, 2)", 152, "tuple"),
+        ((None, 5, 2.0), 152, "whole numbers and None"),
+        ((None, 5, 2), [152], "whole number"),
+    ]:
+        fb = ch04.q4.check(shape, params)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message
+
+
+# ------------------------------------------------------------------ q5: the disguised model
+
+
+def test_q5_solution_passes(run_solution):
+    ns = run_solution(ch04.q5)
+    assert ch04.q5.check(ns["build_shared"]).correct
+
+
+@pytest.mark.parametrize(
+    ("build", "phrase"),
+    [
+        # the broken model: right output shape, per-position weights
+        (
+            builder(
+                lambda: layers.LSTM(5), lambda: layers.Dense(5), lambda: layers.Reshape((5, 1))
+            ),
+            "return_sequences=True",
+        ),
+        (
+            builder(
+                LSTM_SEQ,
+                lambda: layers.Flatten(),
+                lambda: layers.Dense(5),
+                lambda: layers.Reshape((5, 1)),
+            ),
+            "still a Reshape",
+        ),
+        (builder(LSTM_SEQ, lambda: layers.TimeDistributed(layers.Dense(2))), "one value per step"),
+        (builder(LSTM_SEQ, TD1, shape=(1, 5)), "Keep keras.Input((5, 1))"),
+        (builder(LSTM_SEQ, TD1, TD1), "146"),
+        (builder(lambda: layers.Dense(5), TD1), "no LSTM"),
+    ],
+)
+def test_q5_real_mistakes(build, phrase):
+    fb = ch04.q5.check(build)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q5_placeholder_and_garbage():
+    assert ch04.q5.check(____).outcome is Outcome.NOT_ATTEMPTED
+    for answer, phrase in [
+        (None, "got None"),
+        (builder(LSTM_SEQ, TD1)(), "without calling it"),
+        (lambda: None, "returned None"),
+        (lambda: 3, "Expected a Keras model"),
+    ]:
+        fb = ch04.q5.check(answer)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message
+
+
+# ------------------------------------------------------------------ q6: what step 2 can reach
+
+
+@pytest.fixture(scope="module")
+def m2m():
+    keras.utils.set_random_seed(0)
+    return builder(LSTM_SEQ, TD1)()
+
+
+def test_q6_solution_passes(m2m, run_solution):
+    ns = run_solution(ch04.q6, model=m2m, x=SEQ.reshape(1, 5, 1))
+    assert ns["changed_steps"] == [2, 3, 4]
+    fb = ch04.q6.check(m2m, ns["changed_steps"])
+    assert fb.correct, fb
+
+
+@pytest.mark.parametrize(
+    ("steps", "phrase"),
+    [
+        ([0, 1, 2, 3, 4], "before step 2"),
+        ([2], "Not step 2 alone"),
+        ([3, 4, 5], "numbered from 0"),
+        ([0, 1], "not what this model shows"),
+    ],
+)
+def test_q6_real_mistakes(m2m, steps, phrase):
+    fb = ch04.q6.check(m2m, steps)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message
+
+
+def test_q6_placeholder_and_garbage(m2m):
+    assert ch04.q6.check(m2m, ____).outcome is Outcome.NOT_ATTEMPTED
+    for args, phrase in [
+        ((m2m, None), "list of step numbers"),
+        ((m2m, "2, 3, 4"), "list of step numbers"),
+        ((m2m, ["a"]), "whole step numbers"),
+        ((None, [2, 3, 4]), "Expected a Keras model"),
+    ]:
+        fb = ch04.q6.check(*args)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert phrase in fb.message

@@ -9,6 +9,7 @@ import numpy as np
 from labsupport import shapes
 from labsupport.data import echo_sequence
 from labsupport.exercises import expect
+from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
 SOLUTION_Q1 = """
@@ -95,7 +96,11 @@ model_121 = keras.Sequential([
 )
 def q2(answer: Any) -> str:
     """Build the one-to-one model: LSTM(5) then Dense(1), on samples of 1 step × 1 feature."""
-    m = expect.model(answer)
+    return _one_to_one(expect.model(answer))
+
+
+def _one_to_one(m: Any) -> str:
+    """Check that ``m`` is the chapter's one-to-one model; the note for a right answer."""
     lstm = expect.lstm_layer(m, "layers.LSTM(5)")
     in_shape = expect.sequence_input(m, "(1, 1)")
     if in_shape[1:] == (5, 1):
@@ -156,3 +161,181 @@ def q3(answer: Any) -> str:
     if n == right:
         return f"{shapes.lstm_formula(features, units)}."
     expect.lstm_count(n, features, units)
+
+
+SOLUTION_Q4 = """
+predicted_shape = (None, 1, 1)  # the 1 step stays; Dense(1) replaces the last axis (5 units)
+predicted_params = 146          # return_sequences changes the output's shape, not the weights
+"""
+
+
+@exercise(
+    "ch01.q4",
+    hints=(
+        "return_sequences=True keeps the time axis: the LSTM outputs (batch, steps, units). "
+        "Dense acts on the last axis only.",
+        "Steps: 1. The LSTM's weights do not depend on return_sequences, and Dense(1) still "
+        "reads 5 values per step.",
+    ),
+    solution=SOLUTION_Q4,
+)
+def q4(shape: Any, params: Any) -> str:
+    """Predict the output shape and parameter count of LSTM(5, return_sequences=True) → Dense(1)."""
+    got = shape_answer(shape, "predicted_shape")
+    n = expect.whole_number(params, "predicted_params")
+    if got == (None, 1):
+        raise Incorrect(
+            "(None, 1) is the chapter's model, without return_sequences. With "
+            "return_sequences=True the LSTM keeps the time axis, (None, steps, 5), and Dense "
+            "keeps it too."
+        )
+    if got == (1, 1, 1):
+        raise Incorrect(
+            "Keras writes the batch axis as None: the model takes any number of samples. "
+            "Put None first."
+        )
+    if got == (None, 1, 5):
+        raise Incorrect(
+            "(None, 1, 5) is the LSTM's output. Dense(1) then replaces its last axis, the "
+            "5 units, by its own single unit."
+        )
+    if got == (None, 5, 1):
+        raise Incorrect(
+            "Each sample here is 1 step (keras.Input((1, 1))), so the time axis has length 1, "
+            "not 5. The 5 is the number of units."
+        )
+    if got != (None, 1, 1):
+        raise Incorrect(
+            f"{expect.fmt_shape(got)} is not it. Write the LSTM's output first, "
+            "(None, steps, units), then let Dense(1) replace the last axis."
+        )
+    if n == 140:
+        raise Incorrect("140 is the LSTM alone; add the Dense(1) after it.")
+    if n == 150:
+        raise Incorrect(
+            "150 gives Dense a weight per unit and per step. Dense reads the last axis only: "
+            "5 inputs and 1 unit, the same 6 numbers at every step."
+        )
+    if n != 146:
+        raise Incorrect(
+            f"The shape is right, the count is not: {n}. The LSTM's weights do not depend "
+            "on return_sequences, and Dense(1) reads 5 values, one per unit."
+        )
+    return (
+        "(None, 1, 1) and 146: return_sequences=True keeps the time axis and changes no "
+        "weight. Run the next cell to see Keras agree."
+    )
+
+
+def shape_answer(answer: Any, name: str) -> tuple:
+    """A predicted shape: a tuple (or list) of whole numbers and None."""
+    if answer is None or isinstance(answer, (str, int, float)):
+        raise Incorrect(
+            f"{name} should be a shape such as (None, 3, 2), a tuple with None for the "
+            f"batch axis; it is {answer!r}."
+        )
+    try:
+        items = tuple(answer)
+    except TypeError:
+        raise Incorrect(f"{name} should be a tuple such as (None, 3, 2).") from None
+    for item in items:
+        ok = item is None or (not isinstance(item, bool) and isinstance(item, (int, np.integer)))
+        if not ok:
+            raise Incorrect(f"{name} should hold whole numbers and None; it holds {item!r}.")
+    return tuple(None if d is None else int(d) for d in items)
+
+
+SOLUTION_Q5 = """
+def build_121():
+    return keras.Sequential([
+        keras.Input((1, 1)),  # one step of one feature: the LSTM needs (steps, features)
+        layers.LSTM(5),
+        layers.Dense(1),
+    ])
+"""
+
+
+@exercise(
+    "ch01.q5",
+    hints=(
+        "Read the error: the LSTM expected ndim=3, (batch, steps, features), and got 2.",
+        "keras.Input takes one sample's shape without the batch axis. For an LSTM that is two "
+        "numbers, (steps, features): one step of one feature.",
+    ),
+    solution=SOLUTION_Q5,
+)
+def q5(build: Any) -> str:
+    """Fix the builder whose Input((1,)) the LSTM refuses; the check calls your function."""
+    try:
+        m = built_model(build, builder="build_121", check="ch01.q5", accept_model=False)
+    except Incorrect as wrong:
+        if "2D tensor reached the recurrent layer" not in str(wrong):
+            raise
+        raise Incorrect(
+            "Keras still refuses to build the model: the LSTM gets 2D input, (None, 1). An "
+            "LSTM reads (batch, steps, features), so keras.Input takes two numbers, "
+            "(steps, features): here one step of one feature."
+        ) from None
+    return _one_to_one(m)
+
+
+SOLUTION_Q6 = """
+probe = np.array([0.5, 1.6]).reshape(2, 1, 1)  # two samples of one step, one feature
+echo_mid, echo_far = model.predict(probe, verbose=0).ravel()
+far_echoed = bool(abs(echo_far - 1.6) < 0.05)
+"""
+
+
+@exercise(
+    "ch01.q6",
+    hints=(
+        "The model reads (samples, steps, features): two probes are two samples of one step.",
+        "np.array([0.5, 1.6]).reshape(2, 1, 1), then model.predict; compare the second answer "
+        "with 1.6.",
+    ),
+    solution=SOLUTION_Q6,
+)
+def q6(model: Any, mid: Any, far: Any, far_echoed: Any) -> str:
+    """Ask the trained model to echo 0.5 and 1.6; does it echo 1.6 to within 0.05?"""
+    m = expect.model(model, "the model")
+    from keras import ops
+
+    want = ops.convert_to_numpy(m(np.array([0.5, 1.6], "float32").reshape(2, 1, 1))).ravel()
+    mid = number_answer(mid, "echo_mid")
+    far = number_answer(far, "echo_far")
+    right = np.isclose(mid, want[0], atol=1e-3) and np.isclose(far, want[1], atol=1e-3)
+    if not right and np.isclose(mid, want[1], atol=1e-3) and np.isclose(far, want[0], atol=1e-3):
+        raise Incorrect("echo_mid and echo_far are swapped: the first probe is 0.5.")
+    if not np.isclose(mid, want[0], atol=1e-3):
+        raise Incorrect(
+            f"echo_mid is {mid:.3f}, not what this model answers for 0.5. Feed it the value "
+            "0.5 shaped as one sample of one step, (1, 1, 1), and read its prediction."
+        )
+    if not np.isclose(far, want[1], atol=1e-3):
+        raise Incorrect(
+            f"echo_far is {far:.3f}, not what this model answers for 1.6. Feed 1.6 as a "
+            "sample of one step and read the model's prediction, not the input."
+        )
+    if not isinstance(far_echoed, (bool, np.bool_)):
+        raise Incorrect(f"far_echoed should be True or False; it is {far_echoed!r}.")
+    really = bool(abs(far - 1.6) < 0.05)
+    if bool(far_echoed) != really:
+        raise Incorrect(
+            f"The model answers {far:.3f} for 1.6, {abs(far - 1.6):.3f} away: "
+            f"far_echoed should be {really}."
+        )
+    why = (
+        "It never saw a value above 0.8, and nothing makes a network carry on a pattern "
+        "beyond its training data."
+        if not really
+        else "It carried the pattern on beyond the largest value it saw, 0.8."
+    )
+    return f"0.5 → {mid:.3f} and 1.6 → {far:.3f}. {why}"
+
+
+def number_answer(answer: Any, name: str) -> float:
+    """One number: a float, or an array holding exactly one value."""
+    arr = expect.array(answer, name)
+    if arr.size != 1:
+        raise Incorrect(f"{name} should be one number; it has shape {arr.shape}.")
+    return float(arr.ravel()[0])

@@ -9,6 +9,8 @@ import numpy as np
 from labsupport import shapes
 from labsupport.data import echo_sequence
 from labsupport.exercises import expect
+from labsupport.exercises.builders import built_model
+from labsupport.exercises.ch01 import number_answer, shape_answer
 from labsupport.exercises.core import Incorrect, exercise
 
 SOLUTION_Q1 = """
@@ -155,7 +157,11 @@ model_m2o = keras.Sequential([
 )
 def q3(answer: Any) -> str:
     """Build the many-to-one model: LSTM(5) then Dense(5), reading 5 steps of 1 feature."""
-    m = expect.model(answer)
+    return _many_to_one(expect.model(answer))
+
+
+def _many_to_one(m: Any) -> str:
+    """Check that ``m`` is the chapter's many-to-one model; the note for a right answer."""
     lstm = expect.lstm_layer(m, "layers.LSTM(5)")
     in_shape = expect.sequence_input(m, "(steps, features)")
     if in_shape[1:] == (1, 1):
@@ -202,3 +208,146 @@ def q3(answer: Any) -> str:
             "Look for an extra layer."
         )
     return "140 parameters in the LSTM and 30 in Dense(5): the model of the chapter."
+
+
+SOLUTION_Q4 = """
+predicted_shape = (None, 5)  # Dense(5) sets the output's length, not the number of steps
+predicted_params = 170       # 140 + 30: the steps never enter an LSTM's count
+"""
+
+
+@exercise(
+    "ch03.q4",
+    hints=(
+        "Without return_sequences the LSTM hands on one vector of `units` values, however "
+        "many steps it read.",
+        "The LSTM's count depends on features and units only, and Dense(5) reads 5 values.",
+    ),
+    solution=SOLUTION_Q4,
+)
+def q4(shape: Any, params: Any) -> str:
+    """Predict the output shape and parameter count of LSTM(5) → Dense(5) on 8 steps."""
+    got = shape_answer(shape, "predicted_shape")
+    n = expect.whole_number(params, "predicted_params")
+    if got == (None, 8):
+        raise Incorrect(
+            "(None, 8) gives one value per step read. The LSTM hands Dense a single vector "
+            "of 5 values, one per unit, and Dense(5) answers with 5 values, whatever the length."
+        )
+    if len(got) == 3:
+        raise Incorrect(
+            f"{expect.fmt_shape(got)} keeps a time axis. Without return_sequences the LSTM "
+            "reports only after its last step: the time axis is gone."
+        )
+    if got == (1, 5):
+        raise Incorrect("Keras writes the batch axis as None: any number of samples.")
+    if got != (None, 5):
+        raise Incorrect(f"{expect.fmt_shape(got)} is not it; what does Dense(5) give back?")
+    if n == shapes.lstm_params(8, 5) + 30:
+        raise Incorrect(
+            f"{n} counts the 8 steps as 8 features. An LSTM's weights see one step at a "
+            "time, (features + units) inputs per unit; the number of steps never enters."
+        )
+    if n in (140, 30):
+        raise Incorrect(f"{n} is one layer's count; the question asks for the whole model.")
+    if n != 170:
+        raise Incorrect(
+            f"The shape is right; {n} is not the count. Count the LSTM (1 feature, 5 units) "
+            "and the Dense(5) after it as in the chapter."
+        )
+    return (
+        "(None, 5) and 170, exactly the chapter's model: the steps change neither the "
+        "output's length nor any count. Run the next cell to see Keras agree."
+    )
+
+
+SOLUTION_Q5 = """
+def build_m2o():
+    return keras.Sequential([
+        keras.Input((5, 1)),
+        layers.LSTM(5),
+        layers.Dense(5),  # one output per position of the sequence, not Dense(1)
+    ])
+"""
+
+
+@exercise(
+    "ch03.q5",
+    hints=(
+        "Compare the model's output shape with the targets' shape, (1, 5).",
+        "The whole sequence comes back as one vector: the Dense layer needs one unit per "
+        "value of the sequence.",
+    ),
+    solution=SOLUTION_Q5,
+)
+def q5(build: Any) -> str:
+    """Fix the builder whose model answers one number; the check calls your function."""
+    m = built_model(build, builder="build_m2o", check="ch03.q5", accept_model=False)
+    return _many_to_one(m)
+
+
+SOLUTION_Q6 = """
+x_new = np.array([0.1, 0.3, 0.5, 0.7, 0.9]).reshape(1, 5, 1)  # a sequence it never saw
+pred_new = model.predict(x_new, verbose=0)
+largest_new_error = float(np.abs(pred_new - x_new.reshape(1, 5)).max())
+"""
+
+
+def _predict(m: Any, values: list[float]) -> np.ndarray:
+    from keras import ops
+
+    return ops.convert_to_numpy(m(np.array(values, "float32").reshape(1, 5, 1)))
+
+
+@exercise(
+    "ch03.q6",
+    hints=(
+        "Shape the new sequence like x: one sample of 5 steps of 1 feature.",
+        "pred_new = model.predict(x_new, verbose=0); the error compares it with the new "
+        "sequence, not with y.",
+    ),
+    solution=SOLUTION_Q6,
+)
+def q6(model: Any, pred: Any, largest: Any) -> str:
+    """Ask the trained model to echo 0.1, 0.3, …, 0.9; how far off is it?"""
+    m = expect.model(model, "the model")
+    new = [0.1, 0.3, 0.5, 0.7, 0.9]
+    want = _predict(m, new)
+    old = _predict(m, [0.0, 0.2, 0.4, 0.6, 0.8])
+    pred = expect.array(pred, "pred_new")
+    if pred.shape == (5, 5):
+        raise Incorrect(
+            "pred_new has shape (5, 5): five answers, one per sample. You fed five samples "
+            "of one step; shape x_new as one sample of five steps, (1, 5, 1)."
+        )
+    if pred.shape != (1, 5):
+        raise Incorrect(f"pred_new has shape {pred.shape}; the model answers (1, 5).")
+    if np.allclose(pred, old, atol=1e-4) and not np.allclose(want, old, atol=1e-4):
+        raise Incorrect(
+            "pred_new is the model's answer for the training sequence x. Ask it about the "
+            "new one: 0.1, 0.3, 0.5, 0.7, 0.9."
+        )
+    if not np.allclose(pred, want, atol=1e-4):
+        raise Incorrect(
+            "pred_new is not what the model answers for 0.1, 0.3, 0.5, 0.7, 0.9 in that "
+            "order, shaped (1, 5, 1)."
+        )
+    error = number_answer(largest, "largest_new_error")
+    true_error = float(np.abs(want - np.array(new)).max())
+    if np.isclose(error, float(np.abs(want - np.array(new) + 0.1).max()), atol=1e-4):
+        raise Incorrect(
+            "largest_new_error compares the answers with the old targets, 0.0 to 0.8. "
+            "The echo of the new sequence is the new sequence itself."
+        )
+    if np.isclose(error, float((want - np.array(new)).max()), atol=1e-4) and error < true_error:
+        raise Incorrect("Take the absolute value of each error before the largest: np.abs.")
+    if not np.isclose(error, true_error, atol=1e-4):
+        raise Incorrect(
+            f"largest_new_error is {error:.4f}; the largest absolute difference between "
+            "pred_new and the new sequence is not that."
+        )
+    echoed = "it echoes the new sequence" if true_error < 0.05 else "it does not echo it"
+    return (
+        f"The largest error is {true_error:.3f}, so {echoed} to within 0.05. The model was "
+        "trained on one sequence only: nothing in that training asks it to follow the input."
+    )

@@ -8,6 +8,7 @@ import numpy as np
 
 from labsupport.data import echo_sequence
 from labsupport.exercises import expect
+from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
 SOLUTION_Q1 = """
@@ -99,48 +100,7 @@ def q2(build: Any) -> str:
     """Write a function that builds the many-to-many model; the check calls it."""
     import keras
 
-    if isinstance(build, keras.Model):
-        raise Incorrect(
-            "You passed a model. Pass the function that builds it, without calling it: "
-            "ch04.q2.check(build_m2m), not ch04.q2.check(build_m2m())."
-        )
-    if isinstance(build, type):
-        raise Incorrect(
-            f"You passed the class {build.__name__}. Write your own function, "
-            "def build_m2m(): return keras.Sequential([...]), and pass build_m2m."
-        )
-    if not callable(build):
-        kind = "None" if build is None else f"a {type(build).__name__}"
-        raise Incorrect(
-            f"Expected a function that returns a model; got {kind}. "
-            "Write def build_m2m(): return keras.Sequential([...]) and pass build_m2m."
-        )
-    try:
-        answer = build()
-    except ValueError as err:
-        text = str(err)
-        if "TimeDistributed" in text and "3 dimensions" in text:
-            raise Incorrect(f"Keras refused to build the model: {_NEEDS_SEQUENCES}") from None
-        raise Incorrect(
-            f"Calling your function raised ValueError: {text.splitlines()[0][:300]}\n\n"
-            "Run build_m2m() in a cell of its own to see the whole message."
-        ) from None
-    except TypeError as err:
-        raise Incorrect(
-            f"Calling your function raised TypeError: {str(err)[:300]}\n\nThe check calls "
-            "build_m2m() with no arguments; a layer may also have been given a wrong argument."
-        ) from None
-    except Exception as err:
-        raise Incorrect(
-            f"Calling your function raised {type(err).__name__}: {str(err)[:300]}\n\n"
-            "Run build_m2m() in a cell of its own and fix that first."
-        ) from None
-    if answer is None:
-        raise Incorrect(
-            "Your function returned None. Did you forget the return in front of "
-            "keras.Sequential([...])?"
-        )
-    m = expect.model(answer, "the model your function returns")
+    m = built_model(build, builder="build_m2m", check="ch04.q2", accept_model=False)
     lstms = expect.layers_of(m, keras.layers.LSTM)
     if not lstms:
         raise Incorrect("The model has no LSTM layer. Add layers.LSTM(5, ...) after the input.")
@@ -244,4 +204,162 @@ def q3(answer: Any) -> str:
     raise Incorrect(
         f"{n} is not it. TimeDistributed adds no weights; count those of the Dense(1) it "
         "wraps, which reads one 5-vector per step."
+    )
+
+
+SOLUTION_Q4 = """
+predicted_shape = (None, 5, 2)  # the 5 steps stay; the wrapped Dense(2) gives 2 values at each
+predicted_params = 152          # 140 + (5 × 2 + 2): one Dense(2), reused at every step
+"""
+
+
+@exercise(
+    "ch04.q4",
+    hints=(
+        "TimeDistributed keeps the steps axis and applies its layer to each step's 5-vector.",
+        "One Dense(2) reading 5 values has 5 × 2 + 2 weights, whatever the number of steps.",
+    ),
+    solution=SOLUTION_Q4,
+)
+def q4(shape: Any, params: Any) -> str:
+    """Predict the output shape and count of LSTM(5, return_sequences=True) → TD(Dense(2))."""
+    from labsupport.exercises.ch01 import shape_answer
+
+    got = shape_answer(shape, "predicted_shape")
+    n = expect.whole_number(params, "predicted_params")
+    if got in ((None, 2), (None, 10)):
+        raise Incorrect(
+            f"{expect.fmt_shape(got)} has lost the time axis. TimeDistributed keeps the "
+            "steps: (None, steps, values per step)."
+        )
+    if got == (None, 5, 1):
+        raise Incorrect("(None, 5, 1) is the chapter's model. Dense(2) gives 2 values per step.")
+    if got == (None, 5, 5):
+        raise Incorrect("(None, 5, 5) is the LSTM's output; the wrapped Dense(2) comes after it.")
+    if got == (5, 2):
+        raise Incorrect("Keep the batch axis, written None, in front.")
+    if got != (None, 5, 2):
+        raise Incorrect(f"{expect.fmt_shape(got)} is not it; (batch, steps, values per step).")
+    if n == 200:
+        raise Incorrect(
+            "200 gives each of the 5 steps a Dense(2) of its own (5 × 12). TimeDistributed "
+            "reuses one set of 12 weights at every step."
+        )
+    if n == 142:
+        raise Incorrect("142 forgets the weights: Dense(2) reads 5 values, each with 2 weights.")
+    if n != 152:
+        raise Incorrect(f"The shape is right; {n} is not the count. LSTM first, then one Dense(2).")
+    return (
+        "(None, 5, 2) and 152: one Dense(2) of 12 weights at every step. Run the next cell "
+        "to see Keras agree."
+    )
+
+
+SOLUTION_Q5 = """
+def build_shared():
+    return keras.Sequential([
+        keras.Input((5, 1)),
+        layers.LSTM(5, return_sequences=True),    # keep one vector per step
+        layers.TimeDistributed(layers.Dense(1)),  # one Dense(1), shared by the steps
+    ])
+"""
+
+
+@exercise(
+    "ch04.q5",
+    hints=(
+        "Count the output layer's weights in the broken model: are they shared by the steps?",
+        "Give the LSTM return_sequences=True and answer at each step with one wrapped "
+        "Dense(1); the Reshape is then not needed.",
+    ),
+    solution=SOLUTION_Q5,
+)
+def q5(build: Any) -> str:
+    """Fix the model that only looks many-to-many; the check calls your function."""
+    import keras
+
+    m = built_model(build, builder="build_shared", check="ch04.q5", accept_model=False)
+    lstms = expect.layers_of(m, keras.layers.LSTM)
+    if not lstms:
+        raise Incorrect("The model has no LSTM layer. Keep layers.LSTM(5, ...) after the input.")
+    if not lstms[0].return_sequences:
+        raise Incorrect(
+            "The LSTM still hands on one vector for the whole sequence, so the output layer "
+            "cannot answer step by step. Set return_sequences=True."
+        )
+    if expect.layers_of(m, keras.layers.Reshape):
+        raise Incorrect(
+            "There is still a Reshape. With return_sequences=True the output is already "
+            "(None, 5, ...): one Dense(1) at each step gives (None, 5, 1) without it."
+        )
+    if tuple(expect.input_shape(m)[1:]) != (5, 1) or lstms[0].units != 5:
+        raise Incorrect("Keep keras.Input((5, 1)) and LSTM(5) as in the broken model.")
+    out = expect.output_shape(m)
+    if out != (None, 5, 1):
+        raise Incorrect(
+            f"The model outputs {expect.fmt_shape(out)}; the echo needs one value per step, "
+            "(None, 5, 1): end with layers.TimeDistributed(layers.Dense(1))."
+        )
+    total = m.count_params()
+    if total != 146:
+        raise Incorrect(f"The model has {total} parameters; 140 + 6 = 146. Remove extra layers.")
+    return (
+        "146 parameters: the output layer is one Dense(1) of 6 weights, shared by the 5 steps, "
+        "instead of 30 weights, one set per position."
+    )
+
+
+SOLUTION_Q6 = """
+x_changed = x.copy()
+x_changed[0, 2, 0] = 0.0  # change the input at step 2 only
+moved = np.abs(model.predict(x_changed, verbose=0) - model.predict(x, verbose=0)).ravel()
+changed_steps = [t for t in range(5) if moved[t] > 1e-6]
+"""
+
+
+@exercise(
+    "ch04.q6",
+    hints=(
+        "Change one input value, predict again, and compare the two outputs step by step.",
+        "The LSTM reads the steps in order. Which outputs can the value at step 2 reach?",
+    ),
+    solution=SOLUTION_Q6,
+)
+def q6(model: Any, steps: Any) -> str:
+    """Change the input at step 2: at which steps does the trained model's output change?"""
+    from keras import ops
+
+    m = expect.model(model, "the model")
+    if steps is None or isinstance(steps, (str, float)) or not hasattr(steps, "__iter__"):
+        raise Incorrect(f"changed_steps should be a list of step numbers; it is {steps!r}.")
+    try:
+        got = sorted({int(t) for t in steps})
+    except (TypeError, ValueError):
+        raise Incorrect("changed_steps should hold whole step numbers, 0 to 4.") from None
+    x = echo_sequence(5).reshape(1, 5, 1)
+    changed = x.copy()
+    changed[0, 2, 0] = 0.0
+    moved = np.abs(ops.convert_to_numpy(m(changed)) - ops.convert_to_numpy(m(x))).ravel()
+    want = [t for t in range(5) if moved[t] > 1e-6]
+    if got == want:
+        return (
+            f"Steps {want}: the output at a step depends on the inputs up to that step and "
+            "never on later ones. The LSTM reads left to right, and its state carries the "
+            "change forward."
+        )
+    if got and (min(got) < 0 or max(got) > 4):
+        raise Incorrect("Steps are numbered from 0 to 4, as in x[0, t, 0].")
+    if got == list(range(5)):
+        raise Incorrect(
+            "Not every step: the outputs before step 2 were computed before the LSTM read "
+            "step 2. Compare the two predictions step by step."
+        )
+    if got == [2]:
+        raise Incorrect(
+            "Not step 2 alone: the LSTM's state carries what it read at step 2 on to the "
+            "later steps. Compare the two predictions step by step."
+        )
+    raise Incorrect(
+        f"{got} is not what this model shows. Predict x and the changed x, and list the "
+        "steps whose outputs differ by more than 1e-6."
     )
