@@ -6,7 +6,6 @@ import pytest
 from keras import layers, ops
 
 from labsupport.exercises import Outcome, ____, ch07
-from tests.conftest import run_solution
 
 CLIP = (5, 16, 16, 1)
 
@@ -23,14 +22,14 @@ def td(layer):
 # ------------------------------------------------------------------ q1: a CNN per time step
 
 
-def test_q1_solution_passes():
+def test_q1_solution_passes(run_solution):
     ns = run_solution(ch07.q1)
     fb = ch07.q1.check(ns["make_clip_model"])
     assert fb.outcome is Outcome.CORRECT, fb
     assert "101,520" in fb.message
 
 
-def test_q1_accepts_a_model_and_the_folded_way():
+def test_q1_accepts_a_model_and_the_folded_way(run_solution):
     ns = run_solution(ch07.q1)
     assert ch07.q1.check(ns["make_clip_model"]()).outcome is Outcome.CORRECT
 
@@ -162,7 +161,7 @@ def test_q1_unforeseen_build_error_is_still_advice():
 # ------------------------------------------------------------------ q2: what TimeDistributed adds
 
 
-def test_q2_solution_passes():
+def test_q2_solution_passes(run_solution):
     ns = run_solution(ch07.q2)
     assert ch07.q2.check(ns["td_adds"]).outcome is Outcome.CORRECT
 
@@ -195,7 +194,7 @@ def test_q2_placeholder_and_garbage():
 # ------------------------------------------------------------------ q3: the LSTM's count
 
 
-def test_q3_solution_passes():
+def test_q3_solution_passes(run_solution):
     ns = run_solution(ch07.q3)
     fb = ch07.q3.check(ns["lstm_count"])
     assert fb.outcome is Outcome.CORRECT
@@ -229,3 +228,102 @@ def test_q3_placeholder_and_garbage():
     for answer in (None, "32518272", [RIGHT]):
         fb = ch07.q3.check(answer)
         assert fb.outcome is Outcome.INCORRECT, (answer, fb)
+
+
+# ------------------------------------------------------------------ q4: predict TimeDistributed
+
+
+def test_q4_solution_passes_and_is_what_keras_builds(run_solution):
+    ns = run_solution(ch07.q4)
+    fb = ch07.q4.check(ns["td_shape"], ns["td_params"])
+    assert fb.outcome is Outcome.CORRECT, fb
+    model = keras.Sequential(
+        [keras.Input((6, 32, 32, 3)), layers.TimeDistributed(layers.Conv2D(4, 3, strides=2))]
+    )
+    assert tuple(model.outputs[0].shape) == ns["td_shape"]
+    assert model.count_params() == ns["td_params"]
+
+
+@pytest.mark.parametrize(
+    ("shape", "n", "phrase"),
+    [
+        ((None, 15, 15, 4), 112, "keeps the time axis"),
+        ((6, 15, 15, 4), 112, "batch axis"),
+        ((None, 6, 30, 30, 4), 112, "ignores the stride"),
+        ((None, 6, 16, 16, 4), 112, "padding='same'"),
+        ((None, 6, 15, 15, 3), 112, "not it"),
+        ((None, 6, 15, 15, 4), 672, "6 copies"),
+        ((None, 6, 15, 15, 4), 40, "3 colour channels"),
+        ((None, 6, 15, 15, 4), 108, "biases"),
+        ((None, 6, 15, 15, 4), 113, "once"),
+    ],
+)
+def test_q4_real_mistakes(shape, n, phrase):
+    fb = ch07.q4.check(shape, n)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message, fb.message
+
+
+def test_q4_placeholder_and_garbage():
+    assert ch07.q4.check((None, 6, 15, 15, 4), ____).outcome is Outcome.NOT_ATTEMPTED
+    for shape, n in ((None, 112), ("(None, 6, 15, 15, 4)", 112), ((None, 6, 15, 15, 4), None)):
+        fb = ch07.q4.check(shape, n)
+        assert fb.outcome is Outcome.INCORRECT and fb.message, (shape, n, fb)
+
+
+# ------------------------------------------------------------------ q5: fix a 4D input
+
+
+def _summary(shape=(4, 32, 32, 1), *, wrap=True, units=4):
+    def build():
+        conv = layers.Conv2D(8, 3, activation="relu")
+        pool = layers.GlobalAveragePooling2D()
+        per_frame = [td(conv), td(pool)] if wrap else [conv, pool]
+        return keras.Sequential([keras.Input(shape), *per_frame, layers.LSTM(units)])
+
+    return build
+
+
+def test_q5_solution_passes(run_solution):
+    ns = run_solution(ch07.q5)
+    fb = ch07.q5.check(ns["frame_summary"])
+    assert fb.outcome is Outcome.CORRECT, fb
+    assert "4 steps of 8 features" in fb.message
+
+
+@pytest.mark.parametrize(
+    ("builder", "phrase"),
+    [
+        # The chapter's broken builder: frames where clips were meant.
+        (_summary((32, 32, 1)), "inside TimeDistributed, the time axis is"),
+        # The wrappers removed instead: Conv2D meets the 5D clips.
+        (_summary(wrap=False), "Wrap the convolution in TimeDistributed"),
+        # The wrappers removed and frames kept: the LSTM meets (batch, 8).
+        (_summary((32, 32, 1), wrap=False), "2D tensor reached the recurrent layer"),
+        # Built for clips, but the wrong clip shape.
+        (_summary((4, 32, 32, 3)), "keras.Input((4, 32, 32, 1))"),
+        (_summary(units=8), "LSTM(4)"),
+    ],
+)
+def test_q5_real_mistakes(builder, phrase):
+    fb = ch07.q5.check(builder)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message, fb.message
+
+
+def test_q5_folded_without_a_wrapper_is_asked_to_keep_it():
+    def folded():
+        clips = keras.Input((4, 32, 32, 1))
+        frames = ops.reshape(clips, (-1, 32, 32, 1))
+        features = layers.GlobalAveragePooling2D()(layers.Conv2D(8, 3)(frames))
+        return keras.Model(clips, layers.LSTM(4)(ops.reshape(features, (-1, 4, 8))))
+
+    fb = ch07.q5.check(folded)
+    assert fb.outcome is Outcome.INCORRECT and "Keep the wrappers" in fb.message, fb
+
+
+def test_q5_placeholder_and_garbage():
+    assert ch07.q5.check(____).outcome is Outcome.NOT_ATTEMPTED
+    for answer in (None, "frame_summary", lambda: None, keras.Sequential):
+        fb = ch07.q5.check(answer)
+        assert fb.outcome is Outcome.INCORRECT and fb.message, (answer, fb)

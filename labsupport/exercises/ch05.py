@@ -103,8 +103,8 @@ def q2(td: Any, plain: Any) -> str:
             "be equal. Look for an extra layer."
         )
     x = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
-    got = np.asarray(m(x))
-    want = np.asarray(ref(x))
+    got = keras.ops.convert_to_numpy(m(x))
+    want = keras.ops.convert_to_numpy(ref(x))
     if not np.allclose(got, want, rtol=1e-5, atol=1e-6):
         raise Incorrect(
             "The shapes and counts agree but the outputs differ: td still has its own random "
@@ -113,4 +113,95 @@ def q2(td: Any, plain: Any) -> str:
     return (
         "Same 16 parameters, same outputs: on 3D input Dense already computes what "
         "TimeDistributed(Dense) computes."
+    )
+
+
+SOLUTION_Q3 = """
+def per_step_scores():
+    return keras.Sequential([
+        keras.Input((10, 8)),  # 10 steps of 8 features
+        layers.Dense(1),       # on the last axis: one score per step, the same 9 weights
+    ])
+"""
+
+Q3_STEPS, Q3_FEATURES = 10, 8
+
+
+def _mixing(m: Any) -> tuple[list[int], bool]:
+    """The output steps that move when only step 7 of the input changes (index 6), and whether
+    two steps holding the same features get the same score (the same weights at every step)."""
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1, Q3_STEPS, Q3_FEATURES)).astype("float32")
+    x[0, 2] = x[0, 7]  # two steps with the same features
+    changed = x.copy()
+    changed[0, 6] += 1.0
+    before = keras.ops.convert_to_numpy(m(x, training=False))[0]
+    after = keras.ops.convert_to_numpy(m(changed, training=False))[0]
+    moved = [t for t in range(Q3_STEPS) if not np.allclose(before[t], after[t], atol=1e-6)]
+    same = bool(np.allclose(before[2], before[7], atol=1e-5))
+    return moved, same
+
+
+@exercise(
+    "ch05.q3",
+    hints=(
+        "The score of step t should be read from step t alone. Which layer in flat_scores lets "
+        "every output see every step?",
+        "Keep the input 3D and let Dense act on the last axis: Dense(1) gives (None, 10, 1), "
+        "one score per step from the same 8 weights and a bias.",
+    ),
+    solution=SOLUTION_Q3,
+)
+def q3(answer: Any) -> str:
+    """Fix flat_scores: one score per step of (10, 8) sequences, each from its own step."""
+    import keras
+
+    from labsupport.exercises.builders import built_model
+
+    m = built_model(answer, builder="per_step_scores", check="ch05.q3")
+    if expect.input_shape(m) != (None, Q3_STEPS, Q3_FEATURES):
+        raise Incorrect(
+            f"per_step_scores reads {expect.fmt_shape(expect.input_shape(m))}; the sequences are "
+            "10 steps of 8 features: keras.Input((10, 8)). Change the layers, not the data."
+        )
+    flattens = expect.layers_of(m, keras.layers.Flatten)
+    out = expect.output_shape(m)
+    if out == (None, Q3_STEPS) and flattens:
+        raise Incorrect(
+            "Flatten turns each sequence into one vector of 80 values, so Dense(10) gives every "
+            "one of its 10 outputs a weight for all 80: the score of step 1 reads step 10 too, "
+            f"and the layer has {m.count_params()} weights where one step needs 8 and a bias. "
+            "Drop the Flatten and let Dense act on the last axis of the 3D input, with as "
+            "many units as one step needs scores."
+        )
+    if out == (None, Q3_STEPS, Q3_STEPS):
+        raise Incorrect(
+            "Your model gives 10 numbers at each of the 10 steps, (None, 10, 10). One score per "
+            "step is Dense(1): the 10 steps are carried through, the last axis becomes 1."
+        )
+    if out != (None, Q3_STEPS, 1):
+        raise Incorrect(
+            f"per_step_scores outputs {expect.fmt_shape(out)}; one score per step is (None, 10, 1)."
+        )
+    moved, same = _mixing(m)
+    if moved != [6]:
+        steps = ", ".join(str(t + 1) for t in moved if t != 6)
+        raise Incorrect(
+            f"The shape is right, but when only step 7 of the input changes, the scores of "
+            f"step(s) {steps} change too: your model mixes the steps (a Flatten before a Reshape, "
+            "a recurrent layer, a convolution over time). Each score must come from its own "
+            "step: Dense on the 3D input does that."
+        )
+    if not same:
+        raise Incorrect(
+            "Two steps holding the same 8 features get different scores, so the steps do not "
+            "share their weights. One Dense on the 3D input uses the same weights at every step."
+        )
+    n = m.count_params()
+    return (
+        f"{n} weights, the same at each of the 10 steps; each score reads its own step only "
+        "(the check changed step 7 and only score 7 moved). flat_scores had 810 weights and "
+        "let every score read every step."
     )

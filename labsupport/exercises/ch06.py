@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from labsupport import shapes
@@ -140,7 +141,7 @@ def q2(answer: Any) -> str:
             "(None, 10, 2): Dense(20) then Reshape((10, 2))."
         )
     try:
-        before, after = np.asarray(m(_face_and_moved(), training=False))
+        before, after = keras.ops.convert_to_numpy(m(_face_and_moved(), training=False))
     except Exception as exc:
         raise Incorrect(
             f"Calling keypoints on two 96 × 96 × 3 images raised {type(exc).__name__}: "
@@ -157,4 +158,149 @@ def q2(answer: Any) -> str:
     return (
         f"{n:,} parameters, and the output changes when the square moves {Q2_SHIFT} pixels: "
         "the head keeps position, with a Dense layer that reads a small map."
+    )
+
+
+SOLUTION_Q3 = """
+pooled_shape = (None, 9, 9, 8)  # (40 - 5) // 2 + 1 = 18 per side after the conv, 9 after the pool
+n_params = 8 * (5 * 5 * 3) + 8  # the pool has no weights; 40 × 40 plays no part
+"""
+
+
+@exercise(
+    "ch06.q3",
+    hints=(
+        "A 'valid' convolution of size k with stride s fits (n - k) // s + 1 times across n "
+        "pixels; MaxPooling2D(2) then halves each side (rounding down).",
+        "Count the conv alone: filters × (kh × kw × channels) + filters. Pooling has no weights.",
+    ),
+    solution=SOLUTION_Q3,
+)
+def q3(shape: Any, n_params: Any) -> str:
+    """Predict the output shape and the parameters of Conv2D(8, 5, strides=2) → MaxPooling2D(2)."""
+    if shape is None or isinstance(shape, str) or not isinstance(shape, (tuple, list)):
+        raise Incorrect(f"pooled_shape should be a tuple such as (None, 4, 4, 2); it is {shape!r}.")
+    got = tuple(shape)
+    if got == (9, 9, 8):
+        raise Incorrect("Keras shapes start with the batch axis, shown as None: add it in front.")
+    if got == (None, 18, 18, 8):
+        raise Incorrect(
+            "(None, 18, 18, 8) leaves out one of the two halvings: the stride-2 convolution "
+            "takes 40 to (40 - 5) // 2 + 1 = 18, and MaxPooling2D(2) halves that again."
+        )
+    if got == (None, 10, 10, 8):
+        raise Incorrect(
+            "(None, 10, 10, 8) is what padding='same' would give (40 / 2 / 2). With the default "
+            "padding, 'valid', the 5 × 5 window must fit inside the image: (40 - 5) // 2 + 1."
+        )
+    if got in ((None, 9, 9, 3), (None, 9, 9, 5)):
+        raise Incorrect(
+            f"{got} keeps the wrong last axis: a Conv2D outputs one channel per filter, 8."
+        )
+    if got != (None, 9, 9, 8):
+        raise Incorrect(
+            f"{got} is not it. Work side by side: the conv fits (40 - 5) // 2 + 1 times, the "
+            "pool halves that; the last axis is the number of filters."
+        )
+    n = expect.whole_number(n_params, "n_params")
+    right = shapes.conv2d_params(3, 8, 5)
+    if n == right:
+        return (
+            "(None, 9, 9, 8) and 608 parameters: stride and pooling shrink the map, but the "
+            "weights are set by the 5 × 5 × 3 window and the 8 filters."
+        )
+    if n == shapes.conv2d_params(1, 8, 5):
+        raise Incorrect(f"{n} ignores the 3 colour channels: each filter spans 5 × 5 × 3.")
+    if n == 8 * 5 * 5 * 3:
+        raise Incorrect(f"{n} leaves out the biases: one per filter.")
+    if n in (right * 9 * 9, right * 18 * 18, 9 * 9 * 8):
+        raise Incorrect(
+            f"{n} grows with the feature map. The filter's weights are reused at every "
+            "position, so the map size never enters the count."
+        )
+    if n > right and n - right in (8, 16, 2 * 2 * 8):
+        raise Incorrect(f"{n} gives the pooling layer weights; it has none, it takes maxima.")
+    raise Incorrect(f"{n} is not it: filters × (kh × kw × channels) + filters.")
+
+
+SOLUTION_Q4 = """
+def small_digits():
+    return keras.Sequential([
+        keras.Input((12, 12, 1)),
+        layers.Conv2D(16, 5, padding="same", activation="relu"),  # (None, 12, 12, 16)
+        layers.MaxPooling2D(2),                                    # (None, 6, 6, 16)
+        layers.Conv2D(32, 5, padding="same", activation="relu"),  # (None, 6, 6, 32)
+        layers.MaxPooling2D(2),                                    # (None, 3, 3, 32)
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+"""
+
+
+def _too_small(message: str) -> str | None:
+    """Advice for Keras's 'output size would be zero or negative', naming the sizes it met."""
+    if "would be zero or negative" not in message:
+        return None
+    size = re.search(r"inputs[._ ]shape=[\[(]None,? (\d+),? (\d+),? (\d+)", message)
+    window = re.search(r"(kernel shape|pool_size)=[\[(](\d+),? (\d+)", message)
+    met = ""
+    if size and window:
+        what = "kernel" if window.group(1) == "kernel shape" else "pooling window"
+        met = (
+            f" A layer received a {size.group(1)} × {size.group(2)} map with a "
+            f"{window.group(2)} × {window.group(3)} {what}: the window no longer fits."
+        )
+    return (
+        "Keras could not build the model: each 'valid' convolution takes kernel - 1 pixels off "
+        "each side's length and each MaxPooling2D(2) halves it, so a 12 × 12 image runs out of "
+        f"pixels before the last layer.{met} Write the sizes down layer by layer. Keep the "
+        'layers and let the convolutions keep the size: padding="same" (or use a smaller kernel).'
+    )
+
+
+@exercise(
+    "ch06.q4",
+    hints=(
+        "Follow one side of the image: 12 → Conv2D(16, 5) → ? → MaxPooling2D(2) → ? → "
+        "Conv2D(32, 5) → ?",
+        'padding="same" makes a stride-1 convolution keep the size; the pools then take '
+        "12 to 6 to 3.",
+    ),
+    solution=SOLUTION_Q4,
+)
+def q4(answer: Any) -> str:
+    """Fix small_digits so it builds on 12 × 12 images, keeping two convs and two pools."""
+    import keras
+
+    from labsupport.exercises.builders import built_model
+
+    try:
+        m = built_model(answer, builder="small_digits", check="ch06.q4")
+    except Incorrect as wrong:
+        advice = _too_small(str(wrong.__cause__)) if wrong.__cause__ else None
+        if advice:
+            raise Incorrect(advice) from None
+        raise
+    if expect.input_shape(m) != (None, 12, 12, 1):
+        raise Incorrect(
+            f"small_digits reads {expect.fmt_shape(expect.input_shape(m))}; the images are "
+            "12 × 12 with 1 channel. Fix the layers, not the data: keras.Input((12, 12, 1))."
+        )
+    convs = expect.layers_of(m, keras.layers.Conv2D)
+    pools = expect.layers_of(m, keras.layers.MaxPooling2D)
+    if len(convs) < 2 or len(pools) < 2:
+        raise Incorrect(
+            f"small_digits has {len(convs)} Conv2D and {len(pools)} MaxPooling2D layers. "
+            "Removing layers does make the sizes fit, but keep both of each and make them fit: "
+            'padding="same" keeps the size through a convolution.'
+        )
+    if expect.output_shape(m) != (None, 10):
+        raise Incorrect(
+            f"small_digits outputs {expect.fmt_shape(expect.output_shape(m))}; ten digit "
+            "classes are (None, 10): Flatten, then Dense(10, activation='softmax')."
+        )
+    sides = [str(layer.output.shape[1]) for layer in m.layers if len(layer.output.shape) == 4]
+    return (
+        f"It builds: one side of the map goes 12 → {' → '.join(sides)} before Flatten, "
+        f"{m.count_params():,} parameters in all."
     )

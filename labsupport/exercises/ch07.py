@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from labsupport import shapes
 from labsupport.exercises import expect
+from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
 STEPS, SIDE, FILTERS, KERNEL, UNITS = 5, 16, 8, 3, 16
@@ -25,120 +25,6 @@ def make_clip_model():
     ])
 """
 
-_CONV_5D = (
-    "Conv2D reads 4D input (batch, height, width, channels); your input is 5D (batch, time, "
-    "height, width, channels), so Keras could not build the model. Wrap the convolution in "
-    "TimeDistributed: layers.TimeDistributed(layers.Conv2D(8, 3))."
-)
-
-
-def _shape_in(message: str) -> tuple[str, ...] | None:
-    found = re.search(r"input of shape \(([^)]*)\)", message)
-    if not found:
-        return None
-    return tuple(part.strip() for part in found.group(1).split(",") if part.strip())
-
-
-def _explain_build_error(exc: Exception) -> str:
-    """Turn the exception Keras raised while building the learner's model into advice."""
-    text = str(exc)
-    if "TimeDistributed" in text and "Layer` instance" in text:
-        if "<class " in text:
-            return (
-                "TimeDistributed received a layer class, not a layer object. Call the class to "
-                "make the layer first: layers.TimeDistributed(layers.Conv2D(8, 3)), with the "
-                "arguments in brackets."
-            )
-        return (
-            "TimeDistributed received a plain function. It wraps a layer object; turn a "
-            "function into one with layers.Lambda(fn), or use the Keras layer that does the job "
-            "(layers.Conv2D(8, 3), layers.Flatten())."
-        )
-    if "Kernel shape must have the same length as input" in text or "found ndim=5" in text:
-        dims = _shape_in(text)
-        if dims is None or len(dims) == 5:
-            return _CONV_5D
-        if len(dims) == 3:
-            return (
-                f"Each frame reached Conv2D as ({', '.join(dims)}): 3D, one axis short of "
-                "(batch, height, width, channels). keras.Input takes one clip's shape, "
-                "(steps, height, width, channels) = (5, 16, 16, 1): check the time axis and the "
-                "channel axis are both there."
-            )
-        return (
-            f"Conv2D received input of shape ({', '.join(dims)}); it reads (batch, height, "
-            "width, channels). keras.Input should be (5, 16, 16, 1) and the Conv2D wrapped in "
-            "TimeDistributed."
-        )
-    if "expected ndim=3, found ndim=2" in text:
-        return (
-            "The LSTM received a 2D tensor (batch, features): a Flatten without TimeDistributed "
-            "flattened the time axis together with the image. Wrap the Flatten too, "
-            "layers.TimeDistributed(layers.Flatten()), so each frame becomes one feature vector "
-            "and the time axis survives."
-        )
-    if isinstance(exc, TypeError) and "argument" in text:
-        return (
-            f"Calling your function with no arguments raised TypeError: {text}. Write it so that "
-            "make_clip_model() needs no arguments and returns the model."
-        )
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    return (
-        f"Building your model raised {type(exc).__name__}: {first[:300]}\n\n"
-        "Run make_clip_model() in a cell of its own to see the whole message."
-    )
-
-
-def _build(answer: Any) -> Any:
-    """Call the learner's builder (or take the model they passed) and return the model."""
-    import keras
-
-    if isinstance(answer, keras.Model):
-        return answer
-    if isinstance(answer, keras.layers.Layer):
-        return expect.model(answer)  # raises: a single layer is not a model
-    if isinstance(answer, type):
-        return expect.model(answer)  # raises: a class, not a model or a function
-    if answer is None:
-        raise Incorrect(
-            "Your answer is None. Define the function with `def make_clip_model():`, end it "
-            "with `return` and the model, and pass the function itself: "
-            "ch07.q1.check(make_clip_model)."
-        )
-    if not callable(answer):
-        raise Incorrect(
-            f"Pass the function that builds the model, make_clip_model (no brackets); you "
-            f"passed a {expect._type_name(answer)}."
-        )
-    try:
-        built = answer()
-    except Incorrect:
-        raise
-    except Exception as exc:  # whatever Keras raised while building: explain it
-        raise Incorrect(_explain_build_error(exc)) from exc
-    if built is None:
-        raise Incorrect(
-            "make_clip_model() returned None. End the function with `return` and the model."
-        )
-    return built
-
-
-def _all_layers(model: Any) -> list:
-    """Every layer, looking inside TimeDistributed and nested models."""
-    import keras
-
-    found = []
-    for layer in model.layers:
-        found.append(layer)
-        if isinstance(layer, keras.layers.TimeDistributed):
-            inner = layer.layer
-            found.append(inner)
-            if isinstance(inner, keras.Model):
-                found.extend(_all_layers(inner))
-        elif isinstance(layer, keras.Model):
-            found.extend(_all_layers(layer))
-    return found
-
 
 @exercise(
     "ch07.q1",
@@ -154,7 +40,7 @@ def q1(answer: Any) -> str:
     """Write make_clip_model(): 5 frames 16×16×1, Conv2D(8, 3) and Flatten per frame, LSTM(16)."""
     import keras
 
-    m = expect.model(_build(answer), "the model make_clip_model() returned")
+    m = built_model(answer, builder="make_clip_model", check="ch07.q1")
     if len(m.inputs) > 1:
         raise Incorrect(
             f"Your model takes {len(m.inputs)} inputs, one per frame. Calling one CNN on each "
@@ -167,7 +53,7 @@ def q1(answer: Any) -> str:
             f"Your model reads {expect.fmt_shape(in_shape)}; the clips are 5 frames of 16×16 "
             "pixels with 1 channel: keras.Input((5, 16, 16, 1))."
         )
-    everything = _all_layers(m)
+    everything = expect.all_layers(m)
     convs = [layer for layer in everything if isinstance(layer, keras.layers.Conv2D)]
     lstms = [layer for layer in everything if isinstance(layer, keras.layers.LSTM)]
     if not convs:
@@ -332,4 +218,114 @@ def q3(answer: Any) -> str:
     raise Incorrect(
         f"{n:,} is not it. Start from the features per step, 126 × 126 × 16, then use the "
         "LSTM formula of chapter 1."
+    )
+
+
+SOLUTION_Q4 = """
+td_shape = (None, 6, 15, 15, 4)  # time axis kept; (32 - 3) // 2 + 1 = 15 per side, 4 filters
+td_params = 4 * (3 * 3 * 3) + 4  # one Conv2D's weights, used at all 6 steps
+"""
+
+
+@exercise(
+    "ch07.q4",
+    hints=(
+        "TimeDistributed keeps the batch and time axes and hands each frame, (32, 32, 3), to "
+        "the Conv2D; a 'valid' window of 3 with stride 2 fits (32 - 3) // 2 + 1 times.",
+        "The wrapper adds no weights and does not copy them per step: count one Conv2D.",
+    ),
+    solution=SOLUTION_Q4,
+)
+def q4(shape: Any, n_params: Any) -> str:
+    """Predict shape and parameters of TimeDistributed(Conv2D(4, 3, strides=2)) on clips."""
+    if shape is None or isinstance(shape, str) or not isinstance(shape, (tuple, list)):
+        raise Incorrect(f"td_shape should be a tuple such as (None, 2, 5, 5, 1); it is {shape!r}.")
+    got = tuple(shape)
+    if got == (None, 15, 15, 4):
+        raise Incorrect(
+            "(None, 15, 15, 4) is one frame's output. TimeDistributed keeps the time axis: "
+            "the 6 frames come back as 6 feature maps."
+        )
+    if got == (6, 15, 15, 4):
+        raise Incorrect("Keras shapes start with the batch axis, shown as None: add it in front.")
+    if got in ((None, 6, 30, 30, 4), (None, 6, 16, 16, 4)):
+        how = "ignores the stride" if got[2] == 30 else "is what padding='same' gives"
+        raise Incorrect(
+            f"{got} {how}. A 3-pixel window moved 2 pixels at a time, inside the 32 pixels "
+            "(padding 'valid'), fits (32 - 3) // 2 + 1 times."
+        )
+    if got != (None, 6, 15, 15, 4):
+        raise Incorrect(
+            f"{got} is not it: (batch, steps) stay, then one frame's conv output, "
+            "(height, width, filters)."
+        )
+    n = expect.whole_number(n_params, "td_params")
+    right = shapes.conv2d_params(3, 4, 3)
+    if n == right:
+        return (
+            "(None, 6, 15, 15, 4) and 112 parameters: the frames keep their place in time, "
+            "and one 3 × 3 × 3 × 4 kernel with 4 biases serves all 6."
+        )
+    if n == 6 * right:
+        raise Incorrect(
+            f"{n} is 6 copies of the conv's weights, one per step. TimeDistributed applies the "
+            "same weights at every step: count them once."
+        )
+    if n == shapes.conv2d_params(1, 4, 3):
+        raise Incorrect(f"{n} ignores the 3 colour channels: each filter spans 3 × 3 × 3.")
+    if n == 4 * 3 * 3 * 3:
+        raise Incorrect(f"{n} leaves out the biases: one per filter.")
+    raise Incorrect(f"{n} is not it: filters × (kh × kw × channels) + filters, once.")
+
+
+SOLUTION_Q5 = """
+def frame_summary():
+    return keras.Sequential([
+        keras.Input((4, 32, 32, 1)),  # one clip: (steps, height, width, channels)
+        layers.TimeDistributed(layers.Conv2D(8, 3, activation="relu")),
+        layers.TimeDistributed(layers.GlobalAveragePooling2D()),  # (None, 4, 8)
+        layers.LSTM(4),
+    ])
+"""
+
+
+@exercise(
+    "ch07.q5",
+    hints=(
+        "keras.Input takes the shape of one sample without the batch axis. What is one sample "
+        "here: a frame or a clip?",
+        "TimeDistributed reads the first axis after the batch as time. Give it clips: "
+        "keras.Input((4, 32, 32, 1)).",
+    ),
+    solution=SOLUTION_Q5,
+)
+def q5(answer: Any) -> str:
+    """Fix frame_summary: clips of 4 frames of 32 × 32 × 1, a CNN per frame, then LSTM(4)."""
+    import keras
+
+    from labsupport.exercises.builders import built_model
+
+    m = built_model(answer, builder="frame_summary", check="ch07.q5")
+    shape = expect.input_shape(m)
+    if shape[1:] != (4, 32, 32, 1):
+        raise Incorrect(
+            f"frame_summary reads {expect.fmt_shape(shape)}; the clips are 4 frames of "
+            "32 × 32 pixels with 1 channel: keras.Input((4, 32, 32, 1))."
+        )
+    if not any(isinstance(layer, keras.layers.TimeDistributed) for layer in m.layers):
+        raise Incorrect(
+            "frame_summary has no TimeDistributed layer left. Keep the wrappers: they apply "
+            "the per-frame layers to each of the 4 frames."
+        )
+    lstms = expect.layers_of(m, keras.layers.LSTM)
+    if not lstms or expect.output_shape(m) != (None, 4):
+        raise Incorrect(
+            f"frame_summary outputs {expect.fmt_shape(expect.output_shape(m))}; it should end "
+            "with LSTM(4), one vector of 4 per clip: (None, 4)."
+        )
+    features = int(lstms[0].cell.kernel.shape[0])
+    return (
+        f"The LSTM now reads 4 steps of {features} features: the wrapper found the time axis "
+        "where the clips have it. Given frames instead of clips, it took the 32 rows of each "
+        "image as steps and handed Conv2D (batch, 32, 1)."
     )

@@ -81,13 +81,20 @@ def shared_weights(
     features: int = 3,
     units: int = 2,
     *,
+    model: Any = None,
     title: str = "Dense on 3D input: one weight matrix for every row",
 ):
     """Draw Dense on a (rows, features) input: the same weight matrix W maps every row.
 
     Each input row (a time step, or an image row) goes through the one ``features × units``
-    matrix and becomes the output row at the same position.
+    matrix and becomes the output row at the same position. Given ``model``, a model whose
+    first layer is a Dense (or a TimeDistributed Dense) on 3D input, the sizes are read from
+    it: rows from its input, features and units from the kernel.
     """
+    if model is not None:
+        layer = getattr(model.layers[0], "layer", model.layers[0])
+        rows = int(model.inputs[0].shape[1])
+        features, units = (int(d) for d in layer.kernel.shape)
     plt = _plt()
     from matplotlib.patches import FancyArrowPatch, Rectangle
 
