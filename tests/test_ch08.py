@@ -6,7 +6,6 @@ import pytest
 from keras import layers
 
 from labsupport.exercises import Outcome, ____, ch08
-from tests.conftest import run_solution
 
 WIDE = (4, 56, 14, 1)
 QUAD = (4, 14, 14, 1)
@@ -33,8 +32,8 @@ def head():
     return [layers.LSTM(5), layers.Dense(10, activation="softmax")]
 
 
-def _outcome(ex, answer):
-    fb = ex.check(answer)
+def _outcome(ex, *answers):
+    fb = ex.check(*answers)
     assert fb.outcome is not Outcome.COULD_NOT_CHECK, fb
     return fb
 
@@ -42,14 +41,14 @@ def _outcome(ex, answer):
 # ------------------------------------------------------------------ q1: wrap the per-image layers
 
 
-def test_q1_solution_passes():
+def test_q1_solution_passes(run_solution):
     ns = run_solution(ch08.q1)
     fb = ch08.q1.check(ns["build_wrapped"])
     assert fb.outcome is Outcome.CORRECT, fb
     assert "4160" in fb.message
 
 
-def test_q1_accepts_a_built_model():
+def test_q1_accepts_a_built_model(run_solution):
     ns = run_solution(ch08.q1)
     assert ch08.q1.check(ns["build_wrapped"]()).outcome is Outcome.CORRECT
 
@@ -150,7 +149,7 @@ def small_cnn(pool=True):
     return [*out, td(layers.Flatten())]
 
 
-def test_q2_solution_passes():
+def test_q2_solution_passes(run_solution):
     ns = run_solution(ch08.q2)
     fb = ch08.q2.check(ns["build_small"])
     assert fb.outcome is Outcome.CORRECT, fb
@@ -217,3 +216,63 @@ def test_q2_garbage(garbage):
 
 def test_q2_placeholder():
     assert ch08.q2.check(____).outcome is Outcome.NOT_ATTEMPTED
+
+
+# ------------------------------------------------------------------ q3: predict shape and count
+
+
+def test_q3_solution_passes_and_matches_keras(run_solution):
+    ns = run_solution(ch08.q3)
+    fb = ch08.q3.check(ns["conv_shape"], ns["conv_params"])
+    assert fb.outcome is Outcome.CORRECT, fb
+    # the expected answer is what Keras itself reports
+    model = keras.Sequential([keras.Input(QUAD), td(layers.Conv2D(8, 3))])
+    assert tuple(model.outputs[0].shape) == ns["conv_shape"]
+    assert model.count_params() == ns["conv_params"]
+
+
+def test_q3_accepts_a_list_and_float_count():
+    assert ch08.q3.check([None, 4, 12, 12, 8], 80.0).outcome is Outcome.CORRECT
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "phrase"),
+    [
+        ((None, 4, 12, 12, 8), 320, "same weights for every step"),
+        ((None, 4, 12, 12, 8), 72, "bias"),
+        ((None, 4, 12, 12, 8), 296, "time axis, which the"),
+        ((None, 4, 12, 12, 8), 81, "plus one bias per filter"),
+        ((None, 12, 12, 8), 80, "lost the time axis"),
+        ((None, 4, 14, 14, 8), 80, "padding='same'"),
+        ((4, 12, 12, 8), 80, "batch axis"),
+        ((None, 4, 8, 12, 12), 80, "channels first"),
+        ((None, 4, 12, 12, 1), 80, "one channel per filter"),
+        ((None, 4, 13, 13, 8), 80, "padding='valid'"),
+    ],
+)
+def test_q3_mistakes_get_their_message(shape, params, phrase):
+    fb = _outcome(ch08.q3, shape, params)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message, fb.message
+
+
+def test_q3_placeholder_is_not_attempted():
+    assert ch08.q3.check(____, 80).outcome is Outcome.NOT_ATTEMPTED
+    assert ch08.q3.check((None, 4, 12, 12, 8), ____).outcome is Outcome.NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "phrase"),
+    [
+        (None, 80, "tuple like"),
+        ("(None, 4, 12, 12, 8)", 80, "tuple like"),
+        ((None, "4", 12, 12, 8), 80, "whole number or None"),
+        ((None, 4, 12, 12, 8), None, "whole number"),
+        ((None, 4, 12, 12, 8), "80", "whole number"),
+        ((None, 4, 12, 12, 8), 80.5, "whole number"),
+    ],
+)
+def test_q3_garbage_gets_a_clear_message(shape, params, phrase):
+    fb = _outcome(ch08.q3, shape, params)
+    assert fb.outcome is Outcome.INCORRECT, fb
+    assert phrase in fb.message, fb.message

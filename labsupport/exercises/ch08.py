@@ -2,83 +2,24 @@
 
 Several wrong models fail while Keras builds them, so a learner never holds a model to hand
 in. These exercises take the *function that builds the model*: the checker calls it, and when
-Keras raises, :mod:`labsupport.diagnose` names the mistake and the fix.
+Keras raises, :mod:`labsupport.diagnose` names the mistake and the fix (see
+:mod:`labsupport.exercises.builders`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from labsupport import diagnose
 from labsupport.exercises import expect
+from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
 PARAM_BUDGET = 100_000
 """Exercise 2's parameter budget."""
 
 
-def _build(answer: Any, name: str) -> Any:
-    """Call the learner's builder (or take a model as it is); turn Keras errors into advice."""
-    import keras
-
-    if answer is None:
-        raise Incorrect(
-            f"Your answer is None. Pass the function that builds the model, e.g. "
-            f"{name}.check(build_model), without calling it; and check that it ends with "
-            "`return keras.Sequential([...])`."
-        )
-    if isinstance(answer, keras.Model):
-        return expect.model(answer)
-    if isinstance(answer, type) or not callable(answer):
-        raise Incorrect(
-            f"Expected the function that builds your model (def build_model(): ... return "
-            f"model); got a {type(answer).__name__}."
-        )
-    try:
-        model = answer()
-    except TypeError as exc:
-        if "argument" in str(exc):
-            raise Incorrect(
-                f"Calling your function with no arguments failed ({exc}). The builder takes "
-                "no arguments: def build_model(): ..."
-            ) from exc
-        raise _keras_error(exc) from exc
-    except Exception as exc:  # Keras raises ValueError mostly, but any error gets advice
-        raise _keras_error(exc) from exc
-    if model is None:
-        raise Incorrect(
-            "Your function returned None: end it with `return model` (or return the "
-            "keras.Sequential directly)."
-        )
-    return expect.model(model, "the model your function returned")
-
-
-def _keras_error(exc: BaseException) -> Incorrect:
-    known = diagnose.diagnosis(exc)
-    if known:
-        return Incorrect(f"Keras could not build your model. {known}")
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return Incorrect(
-        f"Building your model raised {type(exc).__name__}: {first[:240]}. Build it layer by "
-        "layer and print each output shape to see where it goes wrong."
-    )
-
-
-def _all_layers(m: Any) -> list:
-    """Every layer of ``m``, looking inside TimeDistributed wrappers and nested models."""
-    import keras
-
-    found = []
-    for layer in getattr(m, "layers", []):
-        inner = layer.layer if isinstance(layer, keras.layers.TimeDistributed) else layer
-        found.append(inner)
-        if isinstance(inner, keras.Model):
-            found.extend(_all_layers(inner))
-    return found
-
-
 def _count(m: Any, layer_type: type) -> int:
-    return sum(isinstance(layer, layer_type) for layer in _all_layers(m))
+    return len(expect.layers_of(m, layer_type))
 
 
 SOLUTION_Q1 = """
@@ -110,7 +51,7 @@ def q1(build: Any) -> str:
     """Fix the question's model: wrap the per-image layers so the time axis passes through."""
     import keras
 
-    m = _build(build, "ch08.q1")
+    m = built_model(build, builder="build_wrapped", check="ch08.q1")
     in_shape = expect.input_shape(m)
     if in_shape[1:] != (4, 56, 14, 1):
         if in_shape[1:] == (4, 1, 56, 14):
@@ -181,7 +122,7 @@ def q2(build: Any) -> str:
     """Build a quadrant CNN+LSTM: (None, 4, 14, 14, 1) in, (None, 10) out, <= 100,000 params."""
     import keras
 
-    m = _build(build, "ch08.q2")
+    m = built_model(build, builder="build_small", check="ch08.q2")
     in_shape = expect.input_shape(m)
     if in_shape[1:] != (4, 14, 14, 1):
         if in_shape[1:] in ((14, 14, 4), (14, 14, 1), (28, 28, 1)):
@@ -193,11 +134,7 @@ def q2(build: Any) -> str:
             f"Your model reads {expect.fmt_shape(in_shape)}; the quadrant sequences are "
             "(None, 4, 14, 14, 1)."
         )
-    rnns = [
-        layer
-        for layer in _all_layers(m)
-        if isinstance(layer, (keras.layers.LSTM, keras.layers.GRU))
-    ]
+    rnns = expect.layers_of(m, (keras.layers.LSTM, keras.layers.GRU))
     if not rnns:
         raise Incorrect(
             "Your model has no LSTM: the exercise is a CNN per quadrant, then an LSTM that "
@@ -240,4 +177,108 @@ def q2(build: Any) -> str:
     return (
         f"(None, 4, 14, 14, 1) -> (None, 10) with {total:,} parameters, within the "
         f"{PARAM_BUDGET:,} budget."
+    )
+
+
+SOLUTION_Q3 = """
+conv_shape = (None, 4, 12, 12, 8)  # 14 - 3 + 1 = 12 per side; the time axis passes through
+conv_params = 3 * 3 * 1 * 8 + 8  # a 3 x 3 kernel per input channel and filter, one bias each
+"""
+
+Q3_SHAPE = (None, 4, 12, 12, 8)
+Q3_PARAMS = 80
+
+
+def _shape_answer(answer: Any) -> tuple:
+    """A shape written as a tuple (or list) of whole numbers, with None for the batch."""
+    if answer is None or isinstance(answer, (str, bytes)) or not isinstance(answer, (tuple, list)):
+        raise Incorrect(
+            f"conv_shape should be a tuple like (None, 4, 14, 14, 1); it is {answer!r}. Write "
+            "the shape the way Keras prints it, with None for the batch axis."
+        )
+    shape = []
+    for d in answer:
+        if d is None:
+            shape.append(None)
+        elif isinstance(d, bool) or not isinstance(d, (int, float)) or float(d) != int(d):
+            raise Incorrect(f"conv_shape holds {d!r}; every entry is a whole number or None.")
+        else:
+            shape.append(int(d))
+    return tuple(shape)
+
+
+@exercise(
+    "ch08.q3",
+    hints=(
+        "TimeDistributed hands the Conv2D one (14, 14, 1) quadrant at a time and stacks the "
+        "results along the time axis. Without padding, how many positions does a 3 × 3 kernel "
+        "have along 14 pixels? And does the wrapper make new weights for every step?",
+        "Per quadrant: 14 - 3 + 1 = 12 positions per side and 8 filters, so (12, 12, 8); the "
+        "wrapper puts back the batch and the 4 steps in front. A Conv2D has kernel height × "
+        "width × input channels × filters weights, plus one bias per filter, and the wrapper "
+        "uses that one set for all 4 steps.",
+    ),
+    solution=SOLUTION_Q3,
+)
+def q3(conv_shape: Any, conv_params: Any) -> str:
+    """Predict the output shape and the parameters of TimeDistributed(Conv2D(8, 3))."""
+    shape = _shape_answer(conv_shape)
+    if shape != Q3_SHAPE:
+        if shape == Q3_SHAPE[1:] or shape == (4, 12, 12, 8):
+            raise Incorrect(
+                f"{expect.fmt_shape(shape)} leaves out the batch axis. Keras prints it first, "
+                "as None, because the batch size is not part of the model."
+            )
+        if shape == (None, 12, 12, 8):
+            raise Incorrect(
+                "(None, 12, 12, 8) has lost the time axis. TimeDistributed runs the Conv2D on "
+                "each step and stacks the 4 results: the steps stay in the shape, second."
+            )
+        if len(shape) == 5 and shape[:2] == (None, 4) and shape[2:4] == (14, 14):
+            raise Incorrect(
+                f"{expect.fmt_shape(shape)} keeps 14 × 14, which needs padding='same'. This "
+                "Conv2D has the default padding='valid': a 3 × 3 kernel fits 14 - 3 + 1 "
+                "positions along each side."
+            )
+        if len(shape) == 5 and shape[:2] == (None, 4) and shape[2] == 8:
+            raise Incorrect(
+                f"{expect.fmt_shape(shape)} puts the filters first, channels first. Keras's "
+                "default layout is channels last: height, width, then the 8 filters."
+            )
+        if len(shape) == 5 and shape[:2] == (None, 4) and shape[-1] != 8:
+            raise Incorrect(
+                f"{expect.fmt_shape(shape)} ends with {shape[-1]} channels; a Conv2D returns "
+                "one channel per filter, and this one has 8 filters."
+            )
+        raise Incorrect(
+            f"{expect.fmt_shape(shape)} is not it. Work out one quadrant first: (14, 14, 1) "
+            "through Conv2D(8, 3) with padding='valid'; then put the batch (None) and the "
+            "4 steps in front."
+        )
+    params = expect.whole_number(conv_params, "conv_params")
+    if params == 4 * Q3_PARAMS:
+        raise Incorrect(
+            f"{params} counts a set of weights for each of the 4 steps. TimeDistributed wraps "
+            "one Conv2D and uses the same weights for every step, so the steps do not "
+            "multiply the count."
+        )
+    if params == Q3_PARAMS - 8:
+        raise Incorrect(
+            f"{params} counts the kernels only: each of the 8 filters also has a bias "
+            "(use_bias=True is the default)."
+        )
+    if params in (3 * 3 * 4 * 8 + 8, 3 * 3 * 4 * 8):
+        raise Incorrect(
+            f"{params} reads the 4 as input channels. The 4 is the time axis, which the "
+            "wrapper takes off; each quadrant has 1 channel."
+        )
+    if params != Q3_PARAMS:
+        raise Incorrect(
+            f"{params} is not it. A Conv2D holds kernel height × kernel width × input "
+            "channels × filters weights, plus one bias per filter."
+        )
+    return (
+        "Right: (None, 4, 12, 12, 8) and 80 parameters. The wrapper adds the time axis to "
+        "the shape but nothing to the count: one 3 × 3 × 1 kernel and one bias per filter, "
+        "shared by all 4 steps."
     )
