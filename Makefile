@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
 JOBS ?= 2
 
-.PHONY: install student book test test-offline browser-check lab lint bench clean
+.PHONY: install student book test test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -26,8 +26,14 @@ $(STAMP): pyproject.toml
 student: $(STAMP)
 	$(BIN)/python scripts/make_student_edition.py
 
+# A page runs again only when its code or what it depends on changed (labsupport, the packages,
+# fast or full mode, the MNIST data): book/_ext/execution_cache.py. BOOK_EXECUTE=force runs
+# every page from scratch (CI does).
+BOOK_EXECUTE ?=
+
 book: student
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	BOOK_EXECUTE=$(BOOK_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
+	  $(if $(filter force,$(BOOK_EXECUTE)),--all)
 	@echo
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
@@ -42,6 +48,25 @@ test-offline: $(STAMP)
 	  $(BIN)/python -m pytest -p no:cacheprovider notebooks --nbval-lax -n $(JOBS) --dist loadfile; \
 	status=$$?; rm -rf $$offline_home; exit $$status
 
+# Keras 3 runs on TensorFlow (what `make test` uses), JAX and PyTorch. These run every chapter in
+# fast mode, and the tests of what the backend reports, on the other two backends. `make install`
+# brings JAX; PyTorch is optional (a CPU build: pip install torch==2.13.0), and test-torch says so
+# when it is missing.
+BACKEND_TESTS = notebooks tests/test_config.py
+
+test-backends: test-jax test-torch
+
+test-jax: $(STAMP)
+	KERAS_BACKEND=jax LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
+	  $(BACKEND_TESTS) --nbval-lax -n $(JOBS) --dist loadfile
+
+test-torch: $(STAMP)
+	@$(BIN)/python -c "import torch" 2>/dev/null || { \
+	  echo "PyTorch is not installed: $(BIN)/pip install torch==2.13.0 (a CPU build), then again."; \
+	  exit 1; }
+	KERAS_BACKEND=torch LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
+	  $(BACKEND_TESTS) --nbval-lax -n $(JOBS) --dist loadfile
+
 # Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
 browser-check: $(STAMP)
 	@test -f _build/html/index.html || { echo "No built book: run make book first."; exit 1; }
@@ -55,8 +80,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check labsupport tests scripts benchmarks notebooks
 	$(BIN)/ruff format --check labsupport tests scripts benchmarks
 
-# Measure chapters, MNIST models, the three ways and the echo models on this machine;
-# writes benchmarks/results/cpu.json (gpu.json with a GPU). BENCH_ARGS="--with-book --with-tests".
+# Measure chapters, MNIST models, the three ways, the echo models and the arithmetic limit of
+# every installed Keras backend on this machine; writes benchmarks/results/cpu.json (gpu.json
+# with a GPU). BENCH_ARGS="--with-book --with-tests", or "--only arithmetic" for one section.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 

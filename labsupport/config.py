@@ -50,22 +50,35 @@ def show_mode() -> None:
     print(mode_note())
 
 
+BACKEND_PACKAGES = {"tensorflow": "tensorflow>=2.16", "jax": "jax", "torch": "torch"}
+"""The package each Keras 3 backend needs (``KERAS_BACKEND`` picks one; TensorFlow by default)."""
+
+
 def check_keras() -> str:
-    """Make sure Keras 3 is installed; explain what to do when it is not. Returns the version."""
+    """Make sure Keras 3 and its backend are installed; explain what to do when they are not.
+
+    Returns the version and the backend in use, e.g. ``"3.15.1 (backend: jax)"``; the backend
+    is the one ``KERAS_BACKEND`` names (``tensorflow``, ``jax`` or ``torch``), TensorFlow when
+    it is not set.
+    """
     try:
         import keras
     except ImportError as exc:
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        package = BACKEND_PACKAGES.get(backend, backend)
         raise ImportError(
-            "Keras is not installed. Install TensorFlow 2.16 or newer, which brings Keras 3: "
-            "pip install 'tensorflow>=2.16'"
+            f"Keras 3 or its {backend} backend is not installed ({exc}). Install both: "
+            f"pip install 'keras>=3' '{package}' (or choose another backend with "
+            "KERAS_BACKEND=tensorflow, jax or torch before starting Python)."
         ) from exc
     version = keras.__version__
     major = int(version.split(".")[0])
     if major < 3:
         raise RuntimeError(
             f"This book is written for Keras 3 and you have Keras {version}. "
-            "Install TensorFlow 2.16 or newer (pip install -U 'tensorflow>=2.16'), then restart "
-            "the kernel. If you must stay on Keras 2, the ideas carry over, but shapes print "
-            "differently, errors read differently and some checks here will not run."
+            "Install Keras 3 with a backend (pip install -U 'keras>=3' 'tensorflow>=2.16', or "
+            "jax, or torch), then restart the kernel. If you must stay on Keras 2, the ideas "
+            "carry over, but shapes print differently, errors read differently and some checks "
+            "here will not run."
         )
-    return version
+    return f"{version} (backend: {keras.backend.backend()})"

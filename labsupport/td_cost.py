@@ -10,9 +10,13 @@ applied to every step with the same weights (see :data:`VARIANTS`):
 
 :func:`measure` times, on fresh models, the **first** ``predict_on_batch`` and the first
 ``train_on_batch`` (Keras traces and compiles its function there) and then the **steady state**
-(the median of later calls). The ``Dense`` inside every model counts how often its ``call`` runs;
-that happens only while TensorFlow traces the function, so the count says how many copies of the
-layer the traced graph holds. :func:`trace_calls` reports that count alone, cheaply.
+(the median of later calls). The ``Dense`` inside every model counts how often its ``call`` runs.
+On TensorFlow and JAX that happens only while Keras traces the function, so the count of the first
+predict says how many copies of the layer the traced graph holds; the first training step of JAX
+counts twice that, because Keras first calls the model symbolically to build the optimizer's
+state. PyTorch runs eagerly: the layer runs on every call (that symbolic build included), so there
+the count is the number of runs, not of copies. Each row records its ``backend``.
+:func:`trace_calls` reports the count alone, cheaply.
 """
 
 from __future__ import annotations
@@ -148,7 +152,8 @@ def measure(
     Returns:
         One dict per (steps, variant), steps ascending and variants in the order given, with
         ``variant``, ``label``, ``steps``, ``batch``, ``features``, ``units``, ``repeats``,
-        ``params``, ``jit_compile`` (whether Keras compiled with XLA), ``predict_first_s``,
+        ``backend``, ``params``, ``jit_compile`` (whether Keras compiled with XLA),
+        ``predict_first_s``,
         ``predict_ms``, ``train_first_s``, ``train_ms``,
         ``predict_trace_calls`` and ``train_trace_calls`` (runs of the inner ``Dense.call``
         during the first predict and the first training step).
@@ -158,6 +163,9 @@ def measure(
         raise ValueError(f"unknown variant(s) {unknown}; choose from {', '.join(VARIANTS)}")
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
+    import keras
+
+    backend = keras.backend.backend()
     rng = np.random.default_rng(seed)
     rows = []
     with QuietRetracing():
@@ -174,6 +182,7 @@ def measure(
                     "features": features,
                     "units": units,
                     "repeats": repeats,
+                    "backend": backend,
                 }
                 for v in variants
             }

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from benchmarks import run
-from labsupport import bench_report as br
+from benchmarks import child, common, limits, numbers, run, schema, sections, tables
+from benchmarks import report as br
+from benchmarks.targets import MET, MISSED, MNIST_ACCURACY, NOT_MEASURED, evaluate_targets
+from labsupport import bench_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,8 +45,8 @@ def mnist_model(name: str, accuracies: list[tuple[float, float, float]]) -> dict
         "model": name,
         "params": 1000,
         "checkpoints": checkpoints,
-        "accuracy_at": run.accuracy_at(checkpoints, [15.0, 30.0]),
-        "time_to_target_s": run.time_to_target(checkpoints, br.MNIST_ACCURACY),
+        "accuracy_at": numbers.accuracy_at(checkpoints, [15.0, 30.0]),
+        "time_to_target_s": numbers.time_to_target(checkpoints, MNIST_ACCURACY),
     }
 
 
@@ -155,12 +159,12 @@ def sample() -> dict:
         },
         "targets": [],
     }
-    results["targets"] = br.evaluate_targets(results)
+    results["targets"] = evaluate_targets(results)
     return results
 
 
 def targets_by_key(results: dict) -> dict:
-    return {t["key"]: t for t in br.evaluate_targets(results)}
+    return {t["key"]: t for t in evaluate_targets(results)}
 
 
 # --------------------------------------------------------------------------- schema
@@ -202,7 +206,7 @@ def test_a_failed_section_needs_no_numbers():
     results = sample()
     results["sections"]["mnist"] = section(error="MemoryError: too big")
     br.validate(results)
-    assert targets_by_key(results)["mnist_60s"]["status"] == br.NOT_MEASURED
+    assert targets_by_key(results)["mnist_60s"]["status"] == NOT_MEASURED
     assert "failed: MemoryError" in br.section_line(results, "mnist")
 
 
@@ -216,9 +220,9 @@ def test_committed_results_are_valid():
 def test_find_results_dir_walks_up(tmp_path):
     (tmp_path / "benchmarks" / "results").mkdir(parents=True)
     (tmp_path / "book").mkdir()
-    assert br.find_results_dir(tmp_path / "book") == tmp_path / "benchmarks" / "results"
+    assert schema.find_results_dir(tmp_path / "book") == tmp_path / "benchmarks" / "results"
     with pytest.raises(FileNotFoundError):
-        br.find_results_dir(Path("/"))
+        schema.find_results_dir(Path("/"))
 
 
 def test_load_all_reads_the_kinds_present(tmp_path):
@@ -233,11 +237,11 @@ def test_targets_on_the_sample():
     t = targets_by_key(sample())
     assert list(t) == ["book_full", "make_test", "mnist_60s", "notebook_memory"]
     # No book build: the sum of full-mode notebook times stands in, marked as an estimate.
-    assert t["book_full"]["status"] == br.MET and t["book_full"]["estimate"]
+    assert t["book_full"]["status"] == MET and t["book_full"]["estimate"]
     assert t["book_full"]["value"] == pytest.approx(90.0)
-    assert t["make_test"]["status"] == br.NOT_MEASURED
-    assert t["mnist_60s"]["status"] == br.MET and t["mnist_60s"]["value"] == 0.988
-    assert t["notebook_memory"]["status"] == br.MET and t["notebook_memory"]["value"] == 1200
+    assert t["make_test"]["status"] == NOT_MEASURED
+    assert t["mnist_60s"]["status"] == MET and t["mnist_60s"]["value"] == 0.988
+    assert t["notebook_memory"]["status"] == MET and t["notebook_memory"]["value"] == 1200
     assert "02_b" in t["notebook_memory"]["basis"]
 
 
@@ -245,10 +249,10 @@ def test_book_build_beats_the_estimate():
     results = sample()
     results["sections"]["book"] = section(mode="full", seconds=420.0, ok=True)
     target = targets_by_key(results)["book_full"]
-    assert target["status"] == br.MISSED and not target["estimate"]
+    assert target["status"] == MISSED and not target["estimate"]
     results["sections"]["book"].update(seconds=120.0, ok=False)
     target = targets_by_key(results)["book_full"]
-    assert target["status"] == br.MISSED and "failed" in target["basis"]
+    assert target["status"] == MISSED and "failed" in target["basis"]
     results["sections"]["book"].update(mode="fast", ok=True)  # a quick build says nothing
     assert targets_by_key(results)["book_full"]["estimate"]
 
@@ -256,12 +260,12 @@ def test_book_build_beats_the_estimate():
 def test_book_not_measured_when_a_full_notebook_failed():
     results = sample()
     results["sections"]["notebooks"]["runs"][0]["ok"] = False
-    assert targets_by_key(results)["book_full"]["status"] == br.NOT_MEASURED
+    assert targets_by_key(results)["book_full"]["status"] == NOT_MEASURED
 
 
 @pytest.mark.parametrize(
     "seconds, ok, status",
-    [(200.0, True, br.MET), (301.0, True, br.MISSED), (10.0, False, br.MISSED)],
+    [(200.0, True, MET), (301.0, True, MISSED), (10.0, False, MISSED)],
 )
 def test_make_test_target(seconds, ok, status):
     results = sample()
@@ -273,25 +277,25 @@ def test_mnist_target_needs_accuracy_time_and_whole_data():
     results = sample()
     mnist = results["sections"]["mnist"]
     mnist["target_run"]["accuracy"] = 0.984
-    assert targets_by_key(results)["mnist_60s"]["status"] == br.MISSED
+    assert targets_by_key(results)["mnist_60s"]["status"] == MISSED
     mnist["target_run"].update(accuracy=0.99, train_s=75.0)
-    assert targets_by_key(results)["mnist_60s"]["status"] == br.MISSED
+    assert targets_by_key(results)["mnist_60s"]["status"] == MISSED
     mnist["target_run"] = None
-    assert targets_by_key(results)["mnist_60s"]["status"] == br.NOT_MEASURED
+    assert targets_by_key(results)["mnist_60s"]["status"] == NOT_MEASURED
     mnist["data"].update(is_full=False, train=6000, test=2000)
     target = targets_by_key(results)["mnist_60s"]
-    assert target["status"] == br.NOT_MEASURED and "6,000 training" in target["basis"]
+    assert target["status"] == NOT_MEASURED and "6,000 training" in target["basis"]
 
 
 def test_memory_target():
     results = sample()
     runs = results["sections"]["notebooks"]["runs"]
     runs[2]["peak_mb"] = 3500
-    assert targets_by_key(results)["notebook_memory"]["status"] == br.MISSED
+    assert targets_by_key(results)["notebook_memory"]["status"] == MISSED
     results["sections"]["notebooks"]["runs"] = [r for r in runs if r["mode"] == "fast"]
     target = targets_by_key(results)["notebook_memory"]
-    assert target["status"] == br.MET and target["estimate"] and "fast mode only" in target["basis"]
-    assert br.status_text(target) == "met (estimate)"
+    assert target["status"] == MET and target["estimate"] and "fast mode only" in target["basis"]
+    assert tables.status_text(target) == "met (estimate)"
 
 
 # --------------------------------------------------------------------------- tables and page
@@ -393,7 +397,7 @@ def test_note_renders():
 def test_merge_keeps_sections_not_measured_now():
     old = sample()
     new = {**copy.deepcopy(old), "sections": {"echo": section(runs=[], quick=True)}}
-    merged = br.merge(old, new)
+    merged = schema.merge(old, new)
     assert list(merged["sections"]) == ["notebooks", "mnist", "three_ways", "echo"]
     assert merged["sections"]["echo"]["runs"] == [] and merged["quick"] is True
 
@@ -409,7 +413,7 @@ def test_merge_drops_results_of_another_device_kind_or_schema(change):
     old = sample()
     change(old)
     new = {**sample(), "sections": {"echo": section(runs=[])}}
-    assert list(br.merge(old, new)["sections"]) == ["echo"]
+    assert list(schema.merge(old, new)["sections"]) == ["echo"]
 
 
 def test_merge_keeps_the_sections_of_another_machine_and_names_it():
@@ -417,9 +421,9 @@ def test_merge_keeps_the_sections_of_another_machine_and_names_it():
     old["machine"].update(cpu_model="Old CPU", logical_cores=64)
     new = {
         **sample(),
-        "sections": {"echo": section(runs=[], machine=br.machine_id(machine()))},
+        "sections": {"echo": section(runs=[], machine=schema.machine_id(machine()))},
     }
-    merged = br.merge(old, new)
+    merged = schema.merge(old, new)
     assert list(merged["sections"]) == ["notebooks", "mnist", "three_ways", "echo"]
     assert merged["sections"]["mnist"]["machine"]["cpu_model"] == "Old CPU"
     assert merged["sections"]["mnist"]["models"] == old["sections"]["mnist"]["models"]
@@ -428,7 +432,7 @@ def test_merge_keeps_the_sections_of_another_machine_and_names_it():
     lines = br.machine_lines(merged)
     assert any("Old CPU" in line and "mnist" in line and "echo" not in line for line in lines)
     # Merging again keeps the machine each section was measured on.
-    again = br.merge(merged, {**sample(), "sections": {"echo": section(runs=[])}})
+    again = schema.merge(merged, {**sample(), "sections": {"echo": section(runs=[])}})
     assert again["sections"]["mnist"]["machine"]["cpu_model"] == "Old CPU"
 
 
@@ -436,21 +440,9 @@ def test_merge_keeps_the_sections_of_another_machine_and_names_it():
 
 
 def test_parse_sections():
-    assert run.parse_sections([], [], False, False) == [
-        "notebooks",
-        "mnist",
-        "three_ways",
-        "td_cost",
-        "echo",
-    ]
-    assert run.parse_sections([], ["notebooks"], True, True) == [
-        "book",
-        "test",
-        "mnist",
-        "three_ways",
-        "td_cost",
-        "echo",
-    ]
+    everything = ["notebooks", "mnist", "three_ways", "td_cost", "echo", "arithmetic"]
+    assert run.parse_sections([], [], False, False) == everything
+    assert run.parse_sections([], ["notebooks"], True, True) == ["book", "test", *everything[1:]]
     assert run.parse_sections(["td-cost"], [], False, False) == ["td_cost"]
     assert run.parse_sections(["echo,three-ways", "book"], [], False, False) == [
         "book",
@@ -459,10 +451,12 @@ def test_parse_sections():
     ]
     with pytest.raises(SystemExit, match="unknown section 'mnsit'"):
         run.parse_sections(["mnsit"], [], False, False)
+    for name in schema.SECTIONS:  # every section has its module
+        assert callable(sections.runner(name))
 
 
 def test_checkpoints_and_time_to_target():
-    assert run.checkpoint_times([15, 30, 60, 120], 10) == [
+    assert numbers.checkpoint_times([15, 30, 60, 120], 10) == [
         10,
         15,
         20,
@@ -477,49 +471,86 @@ def test_checkpoints_and_time_to_target():
         110,
         120,
     ]
-    assert run.checkpoint_times([3, 6], None) == [3, 6]
+    assert numbers.checkpoint_times([3, 6], None) == [3, 6]
     points = [
         {"checkpoint": 20.0, "train_s": 20.3, "accuracy": 0.986},
         {"checkpoint": 10.0, "train_s": 10.1, "accuracy": 0.97},
     ]
-    assert run.time_to_target(points, 0.985) == 20.3
-    assert run.time_to_target(points, 0.99) is None
-    assert run.accuracy_at(points, [10, 30]) == {"10": 0.97, "30": None}
+    assert numbers.time_to_target(points, 0.985) == 20.3
+    assert numbers.time_to_target(points, 0.99) is None
+    assert numbers.accuracy_at(points, [10, 30]) == {"10": 0.97, "30": None}
 
 
 def test_quick_sizes_are_smaller():
-    assert max(run.QUICK["mnist_budgets"]) < min(run.FULL["mnist_budgets"])
-    assert run.QUICK["notebook_modes"] == ("fast",)
-    assert set(run.QUICK["echo_max_passes"]) == set(run.FULL["echo_max_passes"])
-
-
-def fake_completed(returncode: int, out: str):
-    def fake_run(cmd, **kwargs):
-        return subprocess.CompletedProcess(cmd, returncode, stdout=out, stderr="")
-
-    return fake_run
+    assert max(common.QUICK["mnist_budgets"]) < min(common.FULL["mnist_budgets"])
+    assert common.QUICK["notebook_modes"] == ("fast",)
+    assert set(common.QUICK["echo_max_passes"]) == set(common.FULL["echo_max_passes"])
+    for key in ("matmul_n", "train_seconds", "repeats"):
+        assert common.QUICK["arithmetic"][key] < common.FULL["arithmetic"][key]
 
 
 def test_test_section_records_the_outcome(monkeypatch):
-    monkeypatch.setattr(run.subprocess, "run", fake_completed(0, "...\n5 passed in 2.0s\n"))
-    body = run.test_section()
-    assert body["ok"] and body["returncode"] == 0 and body["summary"] == "5 passed in 2.0s"
+    from benchmarks.sections import test as make_test
+
+    def fake_run(cmd, **kwargs):
+        return subprocess.CompletedProcess(cmd, 2, stdout="...\n1 failed in 2.0s\n", stderr="")
+
+    monkeypatch.setattr(make_test.subprocess, "run", fake_run)
+    monkeypatch.setattr(make_test, "log", lambda message: None)
+    body = make_test.run({"quick": False})
+    assert not body["ok"] and body["returncode"] == 2 and body["summary"] == "1 failed in 2.0s"
 
 
-def test_run_notebook_reports_a_broken_wrapper(monkeypatch):
-    monkeypatch.setattr(run.subprocess, "run", fake_completed(1, "Traceback\nImportError: x"))
-    row = run.run_notebook(Path("notebooks/01_x.ipynb"), "fast", 10)
-    assert row["ok"] is False and "ImportError" in row["error"] and row["notebook"] == "01_x"
+def test_in_child_returns_the_result_in_a_fresh_environment():
+    assert child.in_child(os.getenv, "BENCH_TEST_VALUE", env={"BENCH_TEST_VALUE": "7"}) == "7"
+    assert os.getenv("BENCH_TEST_VALUE") is None  # the parent's environment is untouched
+    with pytest.raises(child.ChildError, match="ZeroDivisionError") as info:
+        child.in_child(operator.truediv, 1, 0)
+    assert "Traceback" in info.value.detail
+
+
+def test_run_notebook_reports_a_failed_child(monkeypatch):
+    from benchmarks.sections import notebooks
+
+    def broken(*args, **kwargs):
+        raise child.ChildError("the process died (exit code -9)")
+
+    monkeypatch.setattr(notebooks, "in_child", broken)
+    row = notebooks.run_notebook(Path("notebooks/01_x.ipynb"), "fast", 10)
+    assert row["ok"] is False and "exit code -9" in row["error"] and row["notebook"] == "01_x"
+
+
+def test_notebook_section_finds_every_chapter():
+    from benchmarks.sections import notebooks
+
+    found = notebooks.notebook_paths(None)
+    assert [p.name for p in found] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*"))
+    assert [p.name for p in notebooks.notebook_paths("07_*")] == [
+        p.name for p in found if p.name.startswith("07_")
+    ]
+
+
+def fake_sections(monkeypatch, bodies: dict) -> None:
+    """Replace the sections' run functions: a body, or an exception to raise."""
+
+    def runner(name):
+        def run_section(cfg):
+            body = bodies[name]
+            if isinstance(body, Exception):
+                raise body
+            return body
+
+        return run_section
+
+    monkeypatch.setattr(sections, "runner", runner)
+    monkeypatch.setattr(run.machine, "machine_info", lambda: {**machine(), "keras_backend": "jax"})
 
 
 def test_main_writes_merges_and_survives_a_broken_section(monkeypatch, tmp_path):
-    monkeypatch.setattr(run, "machine_info", machine)
-    monkeypatch.setattr(run, "echo_section", lambda cfg: {"runs": [], "threshold": 0.05})
-
-    def broken(cfg):
-        raise RuntimeError("no luck")
-
-    monkeypatch.setattr(run, "three_ways_section", broken)
+    fake_sections(
+        monkeypatch,
+        {"echo": {"runs": [], "threshold": 0.05}, "three_ways": RuntimeError("no luck")},
+    )
     out = tmp_path / "cpu.json"
     assert run.main(["--quick", "--only", "echo", "--output", str(out)]) == 0
     assert run.main(["--quick", "--only", "three_ways", "--output", str(out)]) == 0
@@ -527,6 +558,8 @@ def test_main_writes_merges_and_survives_a_broken_section(monkeypatch, tmp_path)
     assert results["quick"] is True and results["device_kind"] == "cpu"
     assert results["sections"]["echo"]["runs"] == []
     assert "RuntimeError: no luck" in results["sections"]["three_ways"]["error"]
+    assert schema.section_backend(results, "echo") == "jax"
+    assert [h["sections"] for h in results["history"]] == [["echo"], ["three_ways"]]
     assert len(results["targets"]) == 4
 
 
@@ -588,7 +621,7 @@ def test_td_cost_tables():
 
 
 def test_td_cost_lines_and_caption():
-    results = with_td_cost(machine=br.machine_id(machine()))
+    results = with_td_cost(machine=schema.machine_id(machine()))
     lines = br.td_cost_lines(results)
     assert lines[0].startswith("At 64 steps the first predict took 320 ms with TimeDistributed")
     assert lines[0].endswith("the first training step 1.60 s and 100 ms.")
@@ -624,14 +657,14 @@ def test_td_cost_plot_draws_four_log_log_panels():
 
 
 def test_td_cost_reference(tmp_path):
-    assert br.td_cost_reference(tmp_path) is None  # no file
+    assert bench_report.td_cost_reference(tmp_path) is None  # no file
     (tmp_path / "cpu.json").write_text(json.dumps(sample()))
-    assert br.td_cost_reference(tmp_path) is None  # no td_cost section
+    assert bench_report.td_cost_reference(tmp_path) is None  # no td_cost section
     (tmp_path / "cpu.json").write_text(json.dumps(with_td_cost()))
-    assert br.td_cost_reference(tmp_path)["sections"]["td_cost"]["rows"] == td_rows()
+    assert bench_report.td_cost_reference(tmp_path)["sections"]["td_cost"]["rows"] == td_rows()
     (tmp_path / "cpu.json").write_text("{not json")
-    assert br.td_cost_reference(tmp_path) is None
-    assert br.td_cost_reference(tmp_path / "nowhere") is None
+    assert bench_report.td_cost_reference(tmp_path) is None
+    assert bench_report.td_cost_reference(tmp_path / "nowhere") is None
 
 
 def test_committed_td_cost_section_has_every_variant_and_size():
@@ -649,6 +682,7 @@ def test_committed_td_cost_section_has_every_variant_and_size():
 
 
 def test_td_cost_section_measures_each_size_apart(monkeypatch):
+    from benchmarks.sections import td_cost as section
     from labsupport import td_cost
 
     calls = []
@@ -658,23 +692,25 @@ def test_td_cost_section_measures_each_size_apart(monkeypatch):
         return [dict(r) for r in td_rows() if r["steps"] == 4]
 
     monkeypatch.setattr(td_cost, "measure", fake_measure)
-    monkeypatch.setattr(run, "log", lambda message: None)
-    body = run.td_cost_section(run.QUICK)
-    assert [c[0] for c in calls] == [(s,) for s in run.QUICK["td_cost"]["steps"]]
-    assert calls[0][1]["repeats"] == run.QUICK["td_cost"]["repeats"]
-    assert len(body["rows"]) == 4 * len(run.QUICK["td_cost"]["steps"])
-    assert body["variants"] == td_cost.VARIANTS and "first call" in body["clock"]
-    assert set(run.QUICK["td_cost"]) == set(run.FULL["td_cost"])
-    assert max(run.FULL["td_cost"]["steps"]) >= 1000 and min(run.FULL["td_cost"]["steps"]) <= 4
+    monkeypatch.setattr(section, "log", lambda message: None)
+    quick = common.QUICK["td_cost"]
+    body = section.run(common.QUICK)
+    assert [c[0] for c in calls] == [(s,) for s in quick["steps"]]
+    assert calls[0][1]["repeats"] == quick["repeats"]
+    assert len(body["rows"]) == 4 * len(quick["steps"])
+    assert body["variants"] == td_cost.VARIANTS
+    assert set(quick) == set(common.FULL["td_cost"])
+    assert (
+        max(common.FULL["td_cost"]["steps"]) >= 1000 and min(common.FULL["td_cost"]["steps"]) <= 4
+    )
 
 
 def test_main_records_the_machine_of_each_section(monkeypatch, tmp_path):
-    monkeypatch.setattr(run, "machine_info", machine)
-    monkeypatch.setattr(run, "td_cost_section", lambda cfg: {"rows": td_rows()})
+    fake_sections(monkeypatch, {"td_cost": {"rows": td_rows()}})
     out = tmp_path / "cpu.json"
     assert run.main(["--quick", "--only", "td_cost", "--output", str(out)]) == 0
     results = br.load(out)
-    assert results["sections"]["td_cost"]["machine"] == br.machine_id(machine())
+    assert results["sections"]["td_cost"]["machine"] == schema.machine_id(machine())
     assert br.td_cost_table(results).rows
 
 
@@ -704,7 +740,7 @@ def test_merge_keeps_the_history_of_the_sections_kept():
             {"command": "c", "started_at": "2026-02-01T00:00:00+00:00", "sections": ["echo"]}
         ],
     }
-    merged = br.merge(old, new)
+    merged = schema.merge(old, new)
     assert [run["command"] for run in merged["history"]] == ["a", "c"]
     assert merged["started_at"] == "2026-01-01T00:00:00+00:00"
     lines = br.machine_lines(merged)
@@ -717,7 +753,7 @@ def test_log_tail_keeps_warnings_and_the_end_without_colours():
         + ["\x1b[91m/x/README.md: WARNING: document isn't included in any toctree\x1b[39;49;00m"]
         + ["I0000 cuda drivers", "build finished with problems, 1 warning."]
     )
-    tail = run._tail(log)
+    tail = common.tail(log)
     assert tail[0] == "/x/README.md: WARNING: document isn't included in any toctree"
     assert tail[-1] == "build finished with problems, 1 warning."
     assert not any("cuda" in line or "\x1b" in line for line in tail)
@@ -730,3 +766,127 @@ def test_book_and_test_lines():
     assert book.startswith("Whole book build in fast mode: 66.5 s, succeeded")
     assert "quick trial run" in book
     assert test == "make test: not measured (add --with-tests)."
+
+
+# --------------------------------------------------------------------------- the arithmetic limit
+
+
+def test_flop_formulas():
+    assert numbers.matmul_flops(10) == 2000
+    # Conv2D(16, 3) over 14 × 14 positions of one channel: 2 × 196 × 9 × 16.
+    assert numbers.conv_flops(196, (3, 3, 1, 16)) == 56_448
+    assert numbers.dense_flops((2, 4, 8), 3) == 2 * 8 * 8 * 3  # Dense acts on every step
+    # LSTM(64) over 4 steps of 288 features: kernels (288, 256) and (64, 256), batch 2.
+    assert numbers.recurrent_flops(2, 4, (288, 256), (64, 256)) == 2 * 2 * 4 * 352 * 256
+
+
+def test_rates_images_and_ideal_time():
+    assert numbers.rate_gflops(4e9, [2.0, 0.5, 1.0]) == pytest.approx(8.0)  # the best run
+    with pytest.raises(ValueError):
+        numbers.rate_gflops(1.0, [0.0])
+    assert numbers.images_trained(469, 60_000, 128) == 60_000  # one whole epoch
+    assert numbers.images_trained(470, 60_000, 128) == 60_128
+    assert numbers.images_trained(3, 1_000, 128) == 384
+    # 1 MFLOP forward, 3 MFLOP per trained image, 1,000 images at 3 GFLOP/s: 1 s.
+    assert numbers.ideal_seconds(1e6, 1_000, 3.0) == pytest.approx(1.0)
+    assert numbers.times_ideal(5.0, 1e6, 1_000, 3.0) == pytest.approx(5.0)
+    assert numbers.times_ideal(5.0, 1e6, 1_000, 3.0, factor=1.0) == pytest.approx(15.0)
+    assert numbers.limit_gflops({"matmul_gflops": 40.0, "conv_gflops": 12.0}) == 40.0
+    assert numbers.limit_gflops({"conv_gflops": 12.0}) == 12.0
+    assert numbers.limit_gflops({}) is None
+
+
+def test_steady_state_skips_the_first_report():
+    ticks = [(5.0, 1), (6.0, 2), (7.5, 3)]  # the first report took 5 s: tracing
+    assert numbers.steady_state(ticks, 16) == (2.5, 32)
+    assert numbers.steady_state(ticks[:1], 16) is None
+
+
+def test_forward_flops_of_the_chapter_model_match_a_hand_count():
+    from benchmarks import flops
+    from labsupport import models
+
+    # Per image: 4 quadrants through Conv2D(16, 3) on 14 × 14 × 1 and Conv2D(32, 3) on 7 × 7 × 16
+    # (both padded), LSTM(64) over 4 steps of 288 features, Dense(10) on 64.
+    conv1 = 2 * 4 * 14 * 14 * 9 * 1 * 16
+    conv2 = 2 * 4 * 7 * 7 * 9 * 16 * 32
+    lstm = 2 * 4 * (288 + 64) * 4 * 64
+    dense = 2 * 64 * 10
+    folded = flops.forward_flops(models.quadrant_cnn_lstm())
+    assert folded["per_sample"] == conv1 + conv2 + lstm + dense
+    wrapped = flops.forward_flops(models.quadrant_cnn_lstm(fold=False))
+    assert wrapped["per_sample"] == folded["per_sample"]  # the same arithmetic, another graph
+    assert sorted(wrapped["calls"].values()) == [1, 1, 4, 4]  # TimeDistributed: once per step
+
+
+def arithmetic_row(backend: str, matmul: float, conv: float, **training) -> dict:
+    return {
+        "backend": backend,
+        "version": "1.0",
+        "matmul_n": 2048,
+        "matmul_s": [0.5, 0.4],
+        "matmul_gflops": matmul,
+        "conv_shape": [64, 56, 56, 32],
+        "conv_kernel": [3, 3, 32, 64],
+        "conv_gflops": conv,
+        "models": {
+            "quadrant_cnn_lstm": {"params": 95_962, "forward_flops": 2.75e6},
+            "whole_image_cnn": {"params": 20_634, "forward_flops": 2.0e6},
+        },
+        "training": {"train_s": 30.0, "images_trained": 100_000, "accuracy": 0.98, **training},
+    }
+
+
+def with_arithmetic() -> dict:
+    from benchmarks.sections import arithmetic
+
+    results = sample()
+    rows = [
+        arithmetic.summarise(arithmetic_row("tensorflow", 50.0, 20.0, steady_s=20.0)),
+        {"backend": "torch", "error": "ChildError: out of memory"},
+    ]
+    rows[0]["training"]["steady_batches"] = 500
+    rows[0] = arithmetic.summarise(rows[0])
+    results["sections"]["arithmetic"] = section(
+        backends=rows, flops_agree=True, train_flops_factor=3.0, not_installed=["jax"]
+    )
+    mnist = results["sections"]["mnist"]
+    for m in mnist["models"]:  # as files before images_trained: batches and batch size only
+        m.update(train_s=30.0, batches_run=470, batch_size=128)
+    return br.validate(results)
+
+
+def test_summarise_adds_the_limit_and_the_multiples():
+    row = with_arithmetic()["sections"]["arithmetic"]["backends"][0]
+    assert row["limit_gflops"] == 50.0  # the better of matmul and convolution
+    ideal = 3 * 2.75e6 * 100_000 / 50e9
+    assert row["training"]["ideal_s"] == pytest.approx(ideal)
+    assert row["training"]["times_ideal"] == pytest.approx(30.0 / ideal)
+    steady_ideal = 3 * 2.75e6 * 500 * 128 / 50e9
+    assert row["training"]["steady_times_ideal"] == pytest.approx(20.0 / steady_ideal)
+
+
+def test_mnist_runs_as_multiples_of_the_ideal_time():
+    results = with_arithmetic()
+    rows = {r["model"]: r for r in limits.mnist_speed_rows(results)}
+    # The mnist section names no backend: it ran on TensorFlow, whose limit is 50 GFLOP/s.
+    chapter = rows["quadrant_cnn_lstm"]
+    assert chapter["backend"] == "tensorflow" and chapter["images"] == 60_128
+    assert chapter["times_ideal"] == pytest.approx(30.0 / (3 * 2.75e6 * 60_128 / 50e9))
+    assert chapter["accuracy"] == 0.99
+    assert rows["whole_image_cnn"]["forward_flops"] == 2.0e6
+    results["sections"]["mnist"]["backend"] = "jax"  # no arithmetic row for JAX
+    assert all(r["times_ideal"] is None for r in limits.mnist_speed_rows(results))
+    table = limits.arithmetic_table(results)
+    assert len(table.rows) == 2 and table.rows[1][-1].startswith("failed: ChildError")
+    lines = limits.arithmetic_lines(results)
+    assert "2.75 MFLOP per image" in lines[0] and "Not installed, so not measured: JAX." in lines
+
+
+def test_arithmetic_section_needs_its_list():
+    results = with_arithmetic()
+    results["sections"]["arithmetic"].pop("backends")
+    with pytest.raises(br.ResultsError, match="lacks the list 'backends'"):
+        br.validate(results)
+    assert limits.mnist_speed_rows(sample())[0]["times_ideal"] is None  # no arithmetic section
+    assert limits.arithmetic_table(sample()).rows == []

@@ -1,9 +1,9 @@
 """environment.yml, pyproject.toml, the Makefile and the README tell the same story."""
 
 import re
+import tomllib
 from pathlib import Path
 
-import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +30,9 @@ def test_environment_installs_the_project_with_its_extras():
     installs = [line for line in pip_section if re.match(r"-e\s+\"?\.\[", line)]
     assert installs, "environment.yml must install the project itself through pip"
     wanted = set(re.search(r"\[(.*)\]", installs[0]).group(1).split(","))
-    assert wanted == extras, f"environment.yml installs extras {wanted}, pyproject has {extras}"
+    # The same extras as `make install`: dev, which brings the TensorFlow and JAX extras.
+    assert wanted == {"dev"}, f"environment.yml installs extras {wanted}, make install dev"
+    assert wanted <= extras, f"environment.yml installs extras {wanted}, pyproject has {extras}"
     # Everything else comes from pyproject.toml: no package is listed twice with other pins.
     others = [
         d for d in deps if isinstance(d, str) and d not in ("pip",) and not d.startswith("python")
@@ -45,9 +47,20 @@ def test_jupyter_book_is_pinned_below_2():
 
 
 def test_tensorflow_brings_keras_3():
-    deps = PYPROJECT["project"]["dependencies"]
-    tf = [d for d in deps if d.startswith("tensorflow")]
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    tf = [d for d in extras["tensorflow"] if d.startswith("tensorflow")]
     assert tf and ">=2.16" in tf[0]
+
+
+def test_no_backend_is_forced_and_dev_brings_tensorflow_and_jax():
+    """Keras 3 runs on TensorFlow, JAX or PyTorch: each is an extra, none a core dependency."""
+    core = [re.split(r"[<>=\[; ]", d)[0] for d in PYPROJECT["project"]["dependencies"]]
+    assert "keras" in core
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    for backend in ("tensorflow", "jax", "torch"):
+        assert backend not in core, f"{backend} is forced on every user"
+        assert any(d.startswith(backend) for d in extras[backend]), f"no {backend} extra"
+    assert "labsupport[tensorflow,jax]" in extras["dev"]
 
 
 def test_makefile_and_readme_agree():
@@ -59,3 +72,22 @@ def test_makefile_and_readme_agree():
         assert f"make {target}" in readme, f"README does not mention make {target}"
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci and "make book" in ci
+
+
+def test_the_python_version_promised_is_the_one_required():
+    """pyproject's requires-python, the README and the book's set-up page name one minimum."""
+    minimum = PYPROJECT["project"]["requires-python"].removeprefix(">=")
+    assert re.fullmatch(r"3\.\d+", minimum), minimum
+    for page in ("README.md", "book/how-to-use.md"):
+        said = re.findall(r"You need Python (3\.\d+) or newer", (ROOT / page).read_text())
+        assert said == [minimum], f"{page} promises Python {said}, pyproject needs {minimum}"
+    # The tests themselves use tomllib, new in 3.11: the minimum must be at least that.
+    assert tuple(map(int, minimum.split("."))) >= (3, 11)
+
+
+def test_license_is_an_spdx_string():
+    """The table form ({text = ...}) is deprecated: setuptools warns on every install."""
+    assert PYPROJECT["project"]["license"] == "MIT"
+    requires = PYPROJECT["build-system"]["requires"]
+    setuptools_pin = next(r for r in requires if r.startswith("setuptools"))
+    assert tuple(map(int, setuptools_pin.split(">=")[1].split("."))) >= (77,)

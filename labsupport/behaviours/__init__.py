@@ -22,6 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
+ALL_BACKENDS = ("tensorflow", "jax", "torch")
+"""The backends of Keras 3; a behaviour names those it was observed on (``Behaviour.backends``)."""
+
 EVIDENCE_MARK = "# evidence: "
 """Comment that marks a chapter's code cell as the demonstration of a behaviour."""
 
@@ -38,6 +43,9 @@ class Behaviour:
     """The notebook (file name without ``.ipynb``) whose cell carries ``# evidence: KEY``."""
     check: Callable[[], str]
     """Demonstrates the behaviour live; returns what it saw; raises AssertionError if false."""
+    backends: tuple[str, ...] = ALL_BACKENDS
+    """The Keras backends the claim is about. On another backend the check is not run and
+    :func:`verify` says so: the book states the behaviour for these backends only."""
 
     @property
     def topic(self) -> str:
@@ -59,11 +67,13 @@ def register(behaviour: Behaviour) -> Behaviour:
     return behaviour
 
 
-def behaviour(key: str, *, claim: str, chapter: str) -> Callable[[Callable[[], str]], Callable]:
+def behaviour(
+    key: str, *, claim: str, chapter: str, backends: tuple[str, ...] = ALL_BACKENDS
+) -> Callable[[Callable[[], str]], Callable]:
     """Decorator form of :func:`register`: the decorated function is the check."""
 
     def wrap(check: Callable[[], str]) -> Callable[[], str]:
-        register(Behaviour(key=key, claim=claim, chapter=chapter, check=check))
+        register(Behaviour(key=key, claim=claim, chapter=chapter, check=check, backends=backends))
         return check
 
     return wrap
@@ -75,6 +85,8 @@ class BehaviourRow:
     observed: str
     holds: bool
     error: str = ""
+    skipped: bool = False
+    """True when the check did not run: the behaviour is stated for other backends."""
 
 
 def get(key: str) -> Behaviour:
@@ -89,9 +101,15 @@ def get(key: str) -> Behaviour:
 def verify(keys: Iterable[str] | None = None) -> list[BehaviourRow]:
     """Run every behaviour's check (or the ones named) and report what each observed."""
     _load_all()
+    backend = _backend()
     rows = []
     for key in keys if keys is not None else sorted(BEHAVIOURS):
         item = BEHAVIOURS[key]
+        if backend not in item.backends:
+            said = ", ".join(item.backends)
+            note = f"not checked on {backend}: the book states this for {said} only"
+            rows.append(BehaviourRow(item, note, True, skipped=True))
+            continue
         try:
             observed = item.check()
         except AssertionError as exc:
@@ -101,6 +119,21 @@ def verify(keys: Iterable[str] | None = None) -> list[BehaviourRow]:
         else:
             rows.append(BehaviourRow(item, str(observed), True))
     return rows
+
+
+def to_numpy(value: object) -> np.ndarray:
+    """A tensor, a Keras variable or an array as a NumPy array, on every backend (PyTorch's
+    tensors that require a gradient cannot go through ``np.asarray`` directly)."""
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value))
+
+
+def _backend() -> str:
+    """The Keras backend of this process (``KERAS_BACKEND``; TensorFlow by default)."""
+    import keras
+
+    return keras.backend.backend()
 
 
 def _load_all() -> None:

@@ -58,6 +58,7 @@ def run_trial(onednn: str | None) -> dict[str, str]:
     An outcome is ``"runs"`` or ``"refused: "``, the error's type and its line that names NHWC.
     """
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "0"}  # level 0 keeps the oneDNN start-up note
+    env["KERAS_BACKEND"] = "tensorflow"  # a behaviour of TensorFlow's kernels, whatever runs here
     env.pop("TF_ENABLE_ONEDNN_OPTS", None)
     if onednn is not None:
         env["TF_ENABLE_ONEDNN_OPTS"] = onednn
@@ -86,8 +87,16 @@ def run_trial(onednn: str | None) -> dict[str, str]:
 )
 def _channels_first_cpu() -> str:
     # TF_ENABLE_ONEDNN_OPTS is read when TensorFlow is imported, so "off" needs a fresh Python;
-    # "on" too, unless this process already runs TensorFlow's default.
-    on = run_trial(None) if "TF_ENABLE_ONEDNN_OPTS" in os.environ else _trial_here()
+    # "on" too, unless this process already runs TensorFlow's default. The trials run Keras on
+    # TensorFlow whichever backend this process uses: the claim is about TensorFlow's kernels.
+    import importlib.util
+
+    import keras
+
+    if importlib.util.find_spec("tensorflow") is None:
+        return "not checked: TensorFlow is not installed, and this is a behaviour of TensorFlow"
+    here = keras.backend.backend() == "tensorflow" and "TF_ENABLE_ONEDNN_OPTS" not in os.environ
+    on = _trial_here() if here else run_trial(None)
     off = run_trial("0")
     assert on["oneDNN"] == "on", "TensorFlow's default did not report oneDNN on"
     assert off["oneDNN"] == "off", off

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsupport.behaviours import behaviour
+from labsupport.behaviours import behaviour, to_numpy
 
 CHAPTER = "06_convolutions_and_input_size"
 
@@ -74,7 +74,7 @@ def _batchnorm_statistics_are_averages() -> str:
     assert frozen == {"moving_mean", "moving_variance"}, frozen
     assert trainable == {"gamma", "beta"}, trainable
     bn(np.full((4, 3), 5.0, "float32"), training=True)
-    mean = np.asarray(bn.moving_mean)
+    mean = to_numpy(bn.moving_mean)
     np.testing.assert_allclose(mean, 0.9 * 0.0 + 0.1 * 5.0, rtol=1e-6)
     return f"non-trainable {sorted(frozen)}; after one batch of 5s the moving mean is {mean[0]:.2f}"
 
@@ -119,7 +119,7 @@ def _global_pooling_loses_position() -> str:
     images = _square_and_moved(64, 16)
     moved = {}
     for model in (pooled, strided):
-        before, after = np.asarray(model(images))
+        before, after = to_numpy(model(images))
         moved[model] = float(np.abs(after - before).max())
     assert moved[pooled] < 1e-5, moved[pooled]
     assert moved[strided] > 1e-3, moved[strided]

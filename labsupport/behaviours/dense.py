@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsupport.behaviours import behaviour
+from labsupport.behaviours import behaviour, to_numpy
 
 CHAPTER = "05_dense_on_3d_input"
 
@@ -22,7 +22,7 @@ def _last_axis_only() -> str:
     model = keras.Sequential([keras.Input((2, 3)), keras.layers.Dense(4)])
     kernel, bias = model.layers[0].get_weights()
     x = np.random.default_rng(0).normal(size=(1, 2, 3)).astype("float32")
-    np.testing.assert_allclose(np.asarray(model(x)), x @ kernel + bias, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(model(x)), x @ kernel + bias, rtol=1e-5, atol=1e-6)
     out = tuple(model.outputs[0].shape)
     assert out == (None, 2, 4), out
     return f"output {out}; kernel {kernel.shape}; equals x @ kernel + bias row by row"
@@ -64,7 +64,7 @@ def _same_as_time_distributed() -> str:
     wrapped = keras.Sequential([keras.Input((5, 3)), layers.TimeDistributed(layers.Dense(4))])
     wrapped.layers[0].set_weights(plain.layers[0].get_weights())
     x = np.random.default_rng(1).normal(size=(8, 5, 3)).astype("float32")
-    diff = float(np.abs(np.asarray(wrapped(x)) - np.asarray(plain(x))).max())
+    diff = float(np.abs(to_numpy(wrapped(x)) - to_numpy(plain(x))).max())
     assert diff < 1e-5, diff
     assert plain.count_params() == wrapped.count_params() == 16
     return f"16 parameters each; largest difference in output {diff:.1e}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsupport.behaviours import behaviour
+from labsupport.behaviours import behaviour, to_numpy
 
 
 def _seeded_lstm(units: int, **kwargs):
@@ -31,10 +31,10 @@ def _one_step_ignores_recurrent_weights() -> str:
 
     model = keras.Sequential([keras.Input((1, 1)), _seeded_lstm(5), keras.layers.Dense(1)])
     x = np.linspace(0.0, 0.8, 5, dtype="float32").reshape(5, 1, 1)
-    before = np.asarray(model(x))
+    before = to_numpy(model(x))
     kernel, recurrent, bias = model.layers[0].get_weights()
     model.layers[0].set_weights([kernel, np.zeros_like(recurrent), bias])
-    change = float(np.abs(np.asarray(model(x)) - before).max())
+    change = float(np.abs(to_numpy(model(x)) - before).max())
     assert change == 0.0, change
     return f"{recurrent.size} recurrent weights set to zero; largest change in output {change}"
 
@@ -75,7 +75,7 @@ def _last_step_is_default_output() -> str:
     last = keras.Sequential([keras.Input((6, 4)), _seeded_lstm(3)])
     last.set_weights(every.get_weights())
     x = np.random.default_rng(0).normal(size=(2, 6, 4)).astype("float32")
-    seq, out = np.asarray(every(x)), np.asarray(last(x))
+    seq, out = to_numpy(every(x)), to_numpy(last(x))
     assert seq.shape == (2, 6, 3) and out.shape == (2, 3), (seq.shape, out.shape)
     np.testing.assert_allclose(seq[:, -1], out, rtol=1e-5, atol=1e-6)
     return f"sequence output {seq.shape}, default output {out.shape}; last step equal"
@@ -107,7 +107,7 @@ def _pulse_change(model, steps: int):
     silence = np.zeros((1, steps, 4), dtype="float32")
     pulse = silence.copy()
     pulse[0, 0] = 1.0
-    out = np.asarray(model(np.concatenate([silence, pulse])))
+    out = to_numpy(model(np.concatenate([silence, pulse])))
     return np.abs(out[0] - out[1]).max(axis=-1)
 
 
@@ -171,7 +171,7 @@ def _any_length_same_width() -> str:
     import numpy as np
 
     model = keras.Sequential([keras.Input((None, 1)), keras.layers.LSTM(5)])
-    shapes = [tuple(np.asarray(model(np.zeros((1, n, 1), "float32"))).shape) for n in (3, 5, 8)]
+    shapes = [tuple(to_numpy(model(np.zeros((1, n, 1), "float32"))).shape) for n in (3, 5, 8)]
     assert shapes == [(1, 5)] * 3, shapes
     assert model.count_params() == 140
     return f"3, 5 and 8 steps -> {shapes[0]} each; 140 parameters"
