@@ -101,10 +101,17 @@ def diagnosis(exc: BaseException) -> str | None:
         if got is not None and len(got) == 5:
             return (
                 f"A Conv2D got a 5D input {given.group(1)}: (batch, steps, height, width, "
-                "channels). Conv2D reads one image per sample, 4D (batch, height, width, "
-                "channels). Wrap it so the time axis passes through: "
-                "layers.TimeDistributed(layers.Conv2D(...)). (Keras 1/2 said "
+                "channels). Conv2D reads 4D input, one image per sample: (batch, height, "
+                "width, channels). Wrap the convolution in TimeDistributed so the time axis "
+                "passes through: layers.TimeDistributed(layers.Conv2D(...)). (Keras 1/2 said "
                 "'expected ndim=4, found ndim=5' for the same mistake.)"
+            )
+        if got is not None and len(got) == 3:
+            return (
+                f"A Conv2D got {given.group(1)}: 3D, one axis short of (batch, height, width, "
+                "channels). Either the channel axis is missing (keras.Input((height, width, "
+                "1)) for grey images), or, inside TimeDistributed, the time axis is: "
+                "keras.Input takes the shape of one sample, (steps, height, width, channels)."
             )
         return (
             "A convolution got an input with a different number of axes than its kernel "
@@ -121,9 +128,9 @@ def diagnosis(exc: BaseException) -> str | None:
             return (
                 f"A 2D tensor reached the recurrent layer '{layer}', which reads 3D input "
                 f"(batch, steps, features).{received} A Flatten (or a Reshape to one axis) "
-                "merged the time axis away. Wrap the per-image layers, Flatten included, in "
-                "TimeDistributed so each step keeps its own feature vector: "
-                "TimeDistributed(Flatten()) gives (batch, steps, features)."
+                "merged the time axis away. Wrap the Flatten too, like every per-image layer, "
+                "so each step keeps its own feature vector: TimeDistributed(Flatten()) gives "
+                "(batch, steps, features)."
             )
         if is_rnn and found > 3:
             return (
@@ -153,10 +160,36 @@ def diagnosis(exc: BaseException) -> str | None:
         )
 
     if "timedistributed" in low and "layer` instance" in low.replace("'", "`"):
+        if "<class " in message:
+            return (
+                "TimeDistributed received a layer class, not a layer object. Call the class "
+                "to make the layer first, with its arguments in brackets: "
+                "layers.TimeDistributed(layers.Conv2D(8, 3)), not "
+                "layers.TimeDistributed(layers.Conv2D)."
+            )
         return (
-            "TimeDistributed wraps a layer object, not a function or a class: write "
-            "layers.TimeDistributed(layers.Dense(8)), with the parentheses that make the layer. "
-            "For a plain function, make it a layer first (a Lambda or a small custom layer)."
+            "TimeDistributed received a plain function; it wraps a layer object. Use the "
+            "Keras layer that does the job (layers.Conv2D(8, 3), layers.Flatten()), or make "
+            "the function a layer first with layers.Lambda(fn)."
+        )
+
+    if "timedistributed" in low and "at least 3 dimensions" in low:
+        got = re.search(r"received:?\s*(\([^)]*\))", message)
+        received = f", and received {got.group(1)}" if got else ""
+        return (
+            "TimeDistributed applies its layer at every step, so it needs input with a time "
+            f"axis, (batch, steps, ...){received}. A recurrent layer hands on one vector per "
+            "sequence unless it is told otherwise: set return_sequences=True on the LSTM "
+            "(or GRU) before the wrapper, so it returns one vector per step, "
+            "(batch, steps, units)."
+        )
+
+    unknown = re.search(r"Unrecognized keyword arguments passed to (\w+): (\{.*\})", message)
+    if unknown:
+        return (
+            f"{unknown.group(1)} does not know the argument(s) {unknown.group(2)}. Check the "
+            "spelling against the layer's documentation (a common slip: return_sequence "
+            "for return_sequences)."
         )
 
     if "incompatible with the layer" in low and "expected axis" in low:

@@ -10,7 +10,8 @@ Chapter 8 and the benchmarks share these builders, so a model is defined once:
 * :func:`whole_image_cnn` — the baseline without any sequence: a small CNN on the 28 × 28 image.
 * :func:`convlstm_quadrants` — a ConvLSTM2D reads the quadrants: the convolutions sit inside
   the recurrence.
-* :class:`TimeBudget` — stops ``fit`` once a time budget is spent (wall clock or machine time).
+* :class:`TimeBudget` — stops ``fit`` once a time budget is spent (wall clock or machine time);
+  defined in :mod:`labsupport.budget`, loaded on first use so that this module imports no Keras.
 * :func:`fit_within`, :func:`predicted_labels`, :func:`accuracy` — train within a budget;
   score with direct calls of the model.
 """
@@ -18,8 +19,7 @@ Chapter 8 and the benchmarks share these builders, so a model is defined once:
 from __future__ import annotations
 
 import math
-import os
-import time
+from collections.abc import Sequence
 from typing import Any
 
 QUADRANT_SHAPE = (4, 14, 14, 1)
@@ -180,81 +180,18 @@ def one_cycle(
     )
 
 
-def _callback_base():
-    return _keras().callbacks.Callback
+def _time_budget_class() -> type:
+    from labsupport.budget import TimeBudget
+
+    return TimeBudget
 
 
-class TimeBudget(_callback_base()):  # type: ignore[misc]
-    """Stop training once a time budget is spent; record the time and epochs used.
-
-    Args:
-        seconds: the budget.
-        clock: ``"wall"`` counts wall-clock seconds since ``fit`` started. ``"machine"``
-            counts the CPU time this process used divided by the number of cores
-            (``cores``, by default all of them): on a quiet machine the two agree, and on a
-            machine shared with other jobs ``"machine"`` still measures only this
-            training's own work, while wall-clock time stretches with the others' load.
-        cores: cores to divide CPU time by (``"machine"`` clock only).
-
-    The check runs after every batch, so ``fit`` overshoots by at most one batch. After
-    training, ``seconds_used`` (on the chosen clock), ``wall_seconds``, ``machine_seconds``,
-    ``epochs_run`` (a fraction when it stopped mid-epoch), ``batches_run`` and
-    ``stopped_early`` say what happened.
-    """
-
-    def __init__(self, seconds: float, *, clock: str = "wall", cores: int | None = None) -> None:
-        super().__init__()
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-            raise ValueError(f"the budget must be a positive number of seconds, got {seconds!r}")
-        if clock not in ("wall", "machine"):
-            raise ValueError(f"clock must be 'wall' or 'machine', got {clock!r}")
-        self.seconds = float(seconds)
-        self.clock = clock
-        self.cores = int(cores or os.cpu_count() or 1)
-        self.seconds_used = 0.0
-        self.wall_seconds = 0.0
-        self.machine_seconds = 0.0
-        self.batches_run = 0
-        self.epochs_run = 0.0
-        self.stopped_early = False
-        self._start = (0.0, 0.0)
-        self._batches_before_epoch = 0
-        self._steps_per_epoch: int | None = None
-
-    def _update(self) -> None:
-        wall0, cpu0 = self._start
-        self.wall_seconds = time.perf_counter() - wall0
-        self.machine_seconds = (time.process_time() - cpu0) / self.cores
-        self.seconds_used = self.wall_seconds if self.clock == "wall" else self.machine_seconds
-
-    def on_train_begin(self, logs: Any = None) -> None:
-        self._start = (time.perf_counter(), time.process_time())
-        self.batches_run = 0
-        self._batches_before_epoch = 0
-        self.epochs_run = 0.0
-        self.stopped_early = False
-        self._steps_per_epoch = (self.params or {}).get("steps")
-
-    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-        # With steps_per_execution > 1 Keras reports only every few batches; ``batch`` is the
-        # index of the last one run in this epoch.
-        done = batch + 1
-        if self._steps_per_epoch:  # the last report of an epoch may name a step past its end
-            done = min(done, self._steps_per_epoch)
-        self.batches_run = self._batches_before_epoch + done
-        self._update()
-        if self.seconds_used >= self.seconds:
-            self.stopped_early = True
-            self.model.stop_training = True
-
-    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-        self._batches_before_epoch = self.batches_run
-        self.epochs_run += 1.0
-
-    def on_train_end(self, logs: Any = None) -> None:
-        self._update()
-        if self._steps_per_epoch:  # Keras calls on_epoch_end also after a stop mid-epoch
-            self.epochs_run = self.batches_run / self._steps_per_epoch
+def __getattr__(name: str) -> Any:
+    # ``models.TimeBudget`` (and ``from labsupport.models import TimeBudget``) loads the class,
+    # and with it Keras, on first use.
+    if name == "TimeBudget":
+        return _time_budget_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def fit_within(
@@ -269,15 +206,18 @@ def fit_within(
     clock: str = "wall",
     seed: int = 0,
     steps_per_execution: int = 16,
-) -> TimeBudget:
+    callbacks: Sequence[Any] = (),
+) -> Any:
     """Compile ``model`` with Adam on a one-cycle schedule and train it within ``seconds``.
 
     The schedule is planned for ``epochs`` full epochs; :class:`TimeBudget` stops earlier if
     the budget runs out on its ``clock`` (``"wall"`` or ``"machine"``). Labels are integers
     (sparse categorical cross-entropy). ``steps_per_execution`` batches run in one
     call into TensorFlow, which saves Python overhead per batch (on a two-core laptop about a
-    fifth of the wall time); the budget is then checked every that many batches. Returns the
-    budget callback, which records the time and epochs actually spent.
+    fifth of the wall time); the budget is then checked every that many batches. ``callbacks``
+    are extra Keras callbacks run beside the budget (one that scores the model at checkpoints,
+    say); to train without a time limit, pass ``seconds=math.inf``. Returns the budget
+    callback (a :class:`TimeBudget`), which records the time and epochs actually spent.
     """
     keras = _keras()
     keras.utils.set_random_seed(seed)
@@ -288,8 +228,8 @@ def fit_within(
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
-    budget = TimeBudget(seconds, clock=clock)
-    model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=[budget], verbose=0)
+    budget = _time_budget_class()(seconds, clock=clock)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=[budget, *callbacks], verbose=0)
     return budget
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ def fit_passes(
     passes: int,
     batch_size: int,
     passes_per_epoch: int = 10,
+    callbacks: Sequence[Any] = (),
 ) -> Any:
     """Train for ``passes`` passes over ``(x, y)``: the updates of ``epochs=passes``, fewer epochs.
 
@@ -23,7 +25,11 @@ def fit_passes(
     of the input pipeline), which can cost more than one update on a five-number data set.
     So the data is repeated ``passes_per_epoch`` times (in order, unshuffled) and Keras runs
     ``passes / passes_per_epoch`` epochs: every batch, and so every weight update, is the one
-    ``fit(x, y, epochs=passes, shuffle=False)`` would make.
+    ``fit(x, y, epochs=passes, shuffle=False)`` would make. Exactly ``passes`` passes are made:
+    when ``passes_per_epoch`` does not divide ``passes``, each epoch repeats the data the
+    largest number of times, at most ``passes_per_epoch``, that does (15 passes run as 3 epochs
+    of 5). ``callbacks`` are extra Keras callbacks handed to ``fit``; they see Keras epochs,
+    each of ``passes_per_epoch`` passes.
 
     The returned History has one loss value per Keras epoch, the mean of the batch losses of
     that epoch's ``passes_per_epoch`` passes. It also carries ``passes`` (passes made),
@@ -31,21 +37,29 @@ def fit_passes(
     so weight updates, per pass) and ``seconds`` (time spent in ``fit``), which
     :func:`labsupport.plotting.loss_curve` uses to label its axis.
     """
-    if passes < 1 or batch_size < 1 or passes_per_epoch < 1:
-        raise ValueError("passes, batch_size and passes_per_epoch must be positive")
+    counts = {"passes": passes, "batch_size": batch_size, "passes_per_epoch": passes_per_epoch}
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
     if len(x) % batch_size:
         raise ValueError(
             f"batch_size {batch_size} must divide the {len(x)} samples so that every "
             "repeated pass is split into the same batches"
         )
-    per_epoch = min(passes_per_epoch, passes)
-    epochs = max(1, round(passes / per_epoch))
+    per_epoch = max(d for d in range(1, min(passes_per_epoch, passes) + 1) if passes % d == 0)
+    epochs = passes // per_epoch
     reps = (per_epoch,) + (1,) * (np.ndim(x) - 1)
     x_rep = np.tile(x, reps)
     y_rep = np.tile(y, (per_epoch,) + (1,) * (np.ndim(y) - 1))
     start = time.perf_counter()
     history = model.fit(
-        x_rep, y_rep, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0
+        x_rep,
+        y_rep,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=False,
+        verbose=0,
+        callbacks=list(callbacks),
     )
     history.seconds = time.perf_counter() - start
     history.passes = epochs * per_epoch

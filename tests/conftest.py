@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest  # noqa: E402
 
 
-def run_solution(exercise, **names):
+def _run_solution(exercise, **names):
     """Execute an exercise's reference solution and return the namespace it filled."""
     import keras
     import numpy as np
@@ -21,5 +21,9 @@ def run_solution(exercise, **names):
 
 
 @pytest.fixture
-def solution_namespace():
-    return run_solution
+def run_solution():
+    """``run_solution(exercise, **names)``: run the reference solution, return its names.
+
+    The names given (data, a trained model) are defined before the solution runs.
+    """
+    return _run_solution

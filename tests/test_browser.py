@@ -1,4 +1,4 @@
-"""The rendered book, as a reader's browser shows it (scripts/browser_check.py).
+"""The rendered book, as a reader's browser shows it (the checker is tests/browser/).
 
 The checks on the built book run only when ``_build/html`` exists (``make book``); the browser
 part only when Chromium is installed (``apt-get install chromium``). A small fake book built here
@@ -7,20 +7,14 @@ tests the checker itself, so it cannot pass by finding nothing.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from . import browser as bc
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-_spec = importlib.util.spec_from_file_location(
-    "browser_check", ROOT / "scripts" / "browser_check.py"
-)
-bc = importlib.util.module_from_spec(_spec)
-sys.modules["browser_check"] = bc
-_spec.loader.exec_module(bc)
 
 needs_book = pytest.mark.skipif(
     not (HTML / "index.html").exists(),

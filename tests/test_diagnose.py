@@ -115,3 +115,36 @@ def test_channels_first_message_matches_the_live_refusal():
     for what in ("Conv2D predict", "Conv2D fit"):
         said = off[what].split(": ", 2)[-1]
         assert "oneDNN" in diagnose.explain_error(RuntimeError(said)).message, off[what]
+
+
+def test_timedistributed_of_a_class_says_to_call_it():
+    text = diagnose.explain_error(raised(lambda: layers.TimeDistributed(layers.Conv2D))).message
+    assert "layer class" in text and "layers.TimeDistributed(layers.Conv2D(8, 3))" in text
+    text = diagnose.explain_error(raised(lambda: layers.TimeDistributed(lambda x: x))).message
+    assert "plain function" in text and "layers.Lambda" in text
+
+
+def test_timedistributed_without_a_time_axis_asks_for_sequences():
+    exc = raised(
+        lambda: keras.Sequential(
+            [keras.Input((5, 1)), layers.LSTM(5), layers.TimeDistributed(layers.Dense(1))]
+        )
+    )
+    text = diagnose.explain_error(exc).message
+    assert "received (None, 5)" in text and "return_sequences=True" in text
+
+
+def test_per_frame_conv_without_the_time_axis_is_one_axis_short():
+    exc = raised(
+        lambda: keras.Sequential(
+            [keras.Input((16, 16, 1)), layers.TimeDistributed(layers.Conv2D(8, 3))]
+        )
+    )
+    text = diagnose.explain_error(exc).message
+    assert "(None, 16, 1)" in text and "one axis short" in text and "(steps, height" in text
+
+
+def test_misspelled_layer_argument():
+    exc = raised(lambda: layers.LSTM(5, return_sequence=True))
+    text = diagnose.explain_error(exc).message
+    assert "LSTM does not know" in text and "'return_sequence'" in text

@@ -96,3 +96,23 @@ def test_lstm_count_advice_calls_the_candidate_a_block_not_a_gate():
         expect.lstm_count(35, features, units)
     except Incorrect as exc:
         assert "input, forget and output gates and the cell candidate" in str(exc)
+
+
+def test_hints_render_in_the_hint_style():
+    fb = q1.hint(1)
+    assert fb.kind == "hint"
+    assert "1 of 2" in fb.message and "first" in fb.message
+    page = fb._repr_html_()
+    assert "#5b3a9c" in page  # the hint colour
+    assert "#1d5d8a" not in page  # not the solution's
+    assert str(fb).startswith("demo.q1: Hint")
+    single = exercise("demo.q4", hints=("only one",))(lambda answer: None)
+    assert single.hint().message == "only one"
+
+
+def test_hint_with_a_wrong_number_explains_itself():
+    for bad in (None, ____, "2", [1], float("nan")):
+        fb = q1.hint(bad)
+        assert fb.kind == "hint"
+        assert "1 to 2" in fb.message and "q1.hint(1)" in fb.message
+        assert fb._repr_html_()

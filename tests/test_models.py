@@ -127,3 +127,32 @@ def test_fit_within_records_time():
     m = models.quadrant_cnn_lstm(filters=(4, 4), lstm_units=4)
     run = models.fit_within(m, x, y, seconds=30, epochs=1, batch_size=16)
     assert run.epochs_run == 1 and run.batches_run == 2 and run.wall_seconds > 0
+
+
+def test_fit_within_runs_extra_callbacks_and_takes_no_limit():
+    x = np.random.default_rng(0).random((32, 4, 14, 14, 1), dtype=np.float32)
+    y = np.arange(32) % 10
+    m = models.quadrant_cnn_lstm(filters=(4, 4), lstm_units=4)
+    epochs_seen = []
+    record = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: epochs_seen.append(epoch)
+    )
+    run = models.fit_within(
+        m, x, y, seconds=float("inf"), epochs=2, batch_size=16, callbacks=[record]
+    )
+    assert epochs_seen == [0, 1]
+    assert isinstance(run, models.TimeBudget) and not run.stopped_early and run.epochs_run == 2
+
+
+def test_importing_models_loads_no_keras():
+    """The builders import Keras when called, so ``import labsupport.models`` stays cheap."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, labsupport.models as m; "
+        "assert callable(m.quadrant_cnn_lstm); "
+        "print(sorted(n for n in ('keras', 'tensorflow') if n in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

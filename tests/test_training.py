@@ -68,3 +68,38 @@ def test_loss_curve_counts_passes_for_fit_passes_histories():
     plain = plotting.loss_curve({"loss": [3.0, 2.0, 1.0]})
     assert plain.axes[0].get_xlabel() == "epoch"
     assert list(plain.axes[0].get_lines()[0].get_xdata()) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("passes", "per_epoch", "epochs"), [(15, 5, 3), (25, 5, 5), (14, 7, 2), (7, 7, 1), (13, 1, 13)]
+)
+def test_fit_passes_runs_exactly_the_passes_asked(passes, per_epoch, epochs):
+    x, y = data.echo_one_to_one()
+    plain = _model()
+    plain.fit(x, y, epochs=passes, batch_size=5, shuffle=False, verbose=0)
+    history = fit_passes(_model(), x, y, passes=passes, batch_size=5)
+    assert history.passes == passes
+    assert history.passes_per_epoch == per_epoch
+    assert len(history.history["loss"]) == epochs
+    fast = history.model
+    for a, b in zip(plain.get_weights(), fast.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "10"])
+def test_fit_passes_refuses_counts_that_are_not_positive_whole_numbers(bad):
+    x, y = data.echo_one_to_one()
+    with pytest.raises(ValueError, match="passes must be a positive whole number"):
+        fit_passes(_model(), x, y, passes=bad, batch_size=5)
+
+
+def test_fit_passes_hands_extra_callbacks_to_fit():
+    x, y = data.echo_one_to_one()
+    seen = []
+
+    class Count(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(epoch)
+
+    history = fit_passes(_model(), x, y, passes=30, batch_size=5, callbacks=[Count()])
+    assert seen == [0, 1, 2] and history.passes == 30

@@ -195,9 +195,18 @@ class Exercise:
         """Show the n-th hint (1 is the gentlest)."""
         if not self.hints:
             return Feedback(self.name, "hint", "There is no hint for this exercise.")
-        n = max(1, min(int(n), len(self.hints)))
-        more = f" (hint {n} of {len(self.hints)})" if len(self.hints) > 1 else ""
-        return Feedback(self.name, "hint" + more, self.hints[n - 1])
+        count = len(self.hints)
+        if isinstance(n, bool) or not isinstance(n, (int, float)) or n != n:
+            return Feedback(
+                self.name,
+                "hint",
+                f"hint() takes the number of a hint, 1 to {count}; it got {n!r}. "
+                f"Try {self.name.split('.')[-1]}.hint(1).",
+            )
+        n = max(1, min(int(n), count))
+        text = self.hints[n - 1]
+        message = f"Hint {n} of {count}: {text}" if count > 1 else text
+        return Feedback(self.name, "hint", message)
 
     def solution(self) -> Feedback:
         """Show the reference solution."""

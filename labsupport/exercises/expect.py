@@ -69,19 +69,32 @@ def output_shape(m: Any) -> tuple:
     return tuple(m.outputs[0].shape)
 
 
-def layers_of(m: Any, layer_type: type) -> list:
-    """The layers of ``m`` of ``layer_type``, including those wrapped in TimeDistributed."""
+def all_layers(m: Any) -> list:
+    """Every layer of ``m``, in order, looking inside wrappers and nested models.
+
+    A wrapper comes first, then the layer it wraps (``TimeDistributed``: its ``layer``;
+    ``Bidirectional``: its forward layer); a nested model comes first, then its own layers.
+    Anything without ``layers`` has none.
+    """
     import keras
 
     found = []
-    for layer in m.layers:
-        if isinstance(layer, layer_type):
+    for layer in getattr(m, "layers", None) or []:
+        found.append(layer)
+        if isinstance(layer, keras.layers.Wrapper):
+            layer = layer.layer
             found.append(layer)
-        elif isinstance(layer, keras.layers.TimeDistributed) and isinstance(
-            layer.layer, layer_type
-        ):
-            found.append(layer.layer)
+        elif isinstance(layer, keras.layers.Bidirectional):
+            layer = layer.forward_layer
+            found.append(layer)
+        if isinstance(layer, keras.Model):
+            found.extend(all_layers(layer))
     return found
+
+
+def layers_of(m: Any, layer_type: type | tuple[type, ...]) -> list:
+    """The layers of ``m`` of ``layer_type``, also those inside wrappers and nested models."""
+    return [layer for layer in all_layers(m) if isinstance(layer, layer_type)]
 
 
 def array(answer: Any, name: str) -> np.ndarray:

@@ -11,6 +11,7 @@ Figures are grouped by the sections of the source list (A–F), one module each.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -39,12 +40,24 @@ class Figure:
 
 
 FIGURES: dict[str, Figure] = {}
+_DEFINED_IN: dict[str, str] = {}
+"""The module that registered each figure."""
 
 
-def register(figure: Figure) -> Figure:
-    if figure.key in FIGURES:
-        raise ValueError(f"figure {figure.key!r} is defined twice")
+def register(figure: Figure, *, module: str | None = None) -> Figure:
+    """Add ``figure`` to the registry; return it.
+
+    ``module`` is the module that defines it (by default the caller's). A module that runs
+    again (``importlib.reload``, IPython's autoreload, a notebook cell run twice) replaces its
+    own figures; the same key from a different module is an error.
+    """
+    if module is None:
+        module = sys._getframe(1).f_globals.get("__name__", "?")
+    before = _DEFINED_IN.get(figure.key)
+    if before is not None and before != module:
+        raise ValueError(f"figure {figure.key!r} is defined twice: in {before} and in {module}")
     FIGURES[figure.key] = figure
+    _DEFINED_IN[figure.key] = module
     return figure
 
 
