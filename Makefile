@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
 JOBS ?= 2
 
-.PHONY: install student book test test-offline test-backends test-jax test-torch browser-check lab lint bench clean
+.PHONY: install student wheel book test test-colab test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -31,9 +31,19 @@ student: $(STAMP)
 # every page from scratch (CI does).
 BOOK_EXECUTE ?=
 
-book: student
-	BOOK_EXECUTE=$(BOOK_EXECUTE) $(BIN)/jupyter-book build . -W -n --keep-going \
-	  $(if $(filter force,$(BOOK_EXECUTE)),--all)
+# The labsupport wheel the book offers for Colab (book/downloads/, linked from every chapter).
+wheel: $(STAMP)
+	rm -rf build book/downloads
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w book/downloads .
+	rm -rf build
+
+# scripts/colab.py turns the repository setting in _config.yml (or BOOK_REPOSITORY_URL) into
+# the chapters' install cell and Colab note, and into the configuration the book is built with.
+book: student wheel
+	$(BIN)/python scripts/colab.py notebooks
+	$(BIN)/python scripts/colab.py config _build/_config.yml
+	BOOK_EXECUTE=$(BOOK_EXECUTE) $(BIN)/jupyter-book build . --config _build/_config.yml \
+	  -W -n --keep-going $(if $(filter force,$(BOOK_EXECUTE)),--all)
 	@echo
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
@@ -66,6 +76,21 @@ test-torch: $(STAMP)
 	  exit 1; }
 	KERAS_BACKEND=torch LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
 	  $(BACKEND_TESTS) --nbval-lax -n $(JOBS) --dist loadfile
+
+# Every chapter the way a Colab reader runs it: a fresh environment with Colab's TensorFlow,
+# Keras and NumPy and no labsupport; the first cell installs it from the uploaded wheel.
+COLAB_VENV ?= .venv-colab
+COLAB_PINS ?= tensorflow==2.19.1 keras==3.10.0 numpy==2.0.2 tf_keras==2.19.0
+COLAB_TOOLS := matplotlib psutil pytest pytest-xdist nbval ipykernel
+
+test-colab: wheel
+	@if [ "$$(cat $(COLAB_VENV)/.pins 2>/dev/null)" != "$(COLAB_PINS)" ]; then \
+	  rm -rf $(COLAB_VENV) && $(PYTHON) -m venv $(COLAB_VENV) && \
+	  $(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip && \
+	  $(COLAB_VENV)/bin/python -m pip install --quiet $(COLAB_PINS) $(COLAB_TOOLS) && \
+	  echo "$(COLAB_PINS)" > $(COLAB_VENV)/.pins; fi
+	$(BIN)/python scripts/colab_stack.py $(COLAB_VENV) book/downloads/$$($(BIN)/python -c \
+	  "from scripts.colab import wheel_name; print(wheel_name())")
 
 # Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
 browser-check: $(STAMP)

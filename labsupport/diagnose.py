@@ -25,8 +25,11 @@ _CONV_NAMES = ("conv",)
 SHAPE_MESSAGE = re.compile(
     r"Incompatible shapes: \[[\d,?\s-]*\] vs\. \[[\d,?\s-]*\]"
     r"|Dimensions must be equal, but are \d+ and \d+"
+    r"|[Ii]ncompatible shapes for broadcasting: (?:shapes=)?\[?\([\d, ]*\), \([\d, ]*\)\]?"
+    r"|The size of tensor a \(\d+\) must match the size of tensor b \(\d+\) at non-singleton "
+    r"dimension \d+"
 )
-"""The part of TensorFlow's error that says which shapes clashed, without node names or frames."""
+"""The part of the backend's error that says which shapes clashed (TensorFlow, JAX, PyTorch)."""
 
 
 def shape_message(error: BaseException) -> str:

@@ -222,6 +222,8 @@ def fit_within(
     keras = _keras()
     keras.utils.set_random_seed(seed)
     steps = epochs * math.ceil(len(x) / batch_size)
+    if keras.backend.backend() == "torch":  # the PyTorch backend runs one batch per step only
+        steps_per_execution = 1
     model.compile(
         optimizer=keras.optimizers.Adam(one_cycle(steps, peak=peak_lr)),
         loss="sparse_categorical_crossentropy",
