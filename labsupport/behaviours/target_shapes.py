@@ -12,7 +12,6 @@ from labsupport.behaviours import behaviour
         "last axis has size 1: against two values per step, (1, 5, 2), the same targets fail."
     ),
     chapter="04_many_to_many_echo",
-    backends=("tensorflow",),  # observed with TensorFlow; JAX and PyTorch differ
 )
 def _only_a_trailing_one_is_dropped() -> str:
     import keras
