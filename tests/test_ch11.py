@@ -45,7 +45,7 @@ def test_q2_solution_matches_keras_and_mistakes_are_named(run_solution):
     assert ns["n_convlstm"] == layer.count_params() == 9856
     assert ch11.q2.check(ns["n_convlstm"]).outcome is Outcome.CORRECT
     for answer, phrase in [
-        (2464, "one gate"),
+        (2464, "one block"),
         (640, "recurrent kernel"),
         (9792, "biases"),
         (160, "Conv2D(16, 3)"),

@@ -57,5 +57,9 @@ def test_frame_grid_and_learning_curves_draw_what_they_are_given():
     fig = video.learning_curves({"a": history, "b": {"accuracy": [0.1, 0.2]}})
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     assert len(fig.axes[0].lines) == 2 and len(fig.axes[1].lines) == 1
+    assert fig.axes[0].get_ylim() == (0, 1.03)  # accuracy panels share a 0-to-1 axis
+    fig = video.learning_curves({"a": history}, chance=0.25)
+    guess = [line for line in fig.axes[0].lines if line.get_label() == "guessing"]
+    assert len(guess) == 1 and list(guess[0].get_ydata()) == [0.25, 0.25]
     with pytest.raises(KeyError, match="no 'loss'"):
         video.learning_curves({"a": history}, metric="loss")

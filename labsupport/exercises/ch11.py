@@ -60,15 +60,16 @@ def q1(answer: Any) -> str:
 
 
 SOLUTION_Q2 = """
-n_convlstm = 4 * (3 * 3 * (1 + 16) * 16 + 16)  # 4 gates; each kernel sees the input and the state
+n_convlstm = 4 * (3 * 3 * (1 + 16) * 16 + 16)  # 4 blocks; each kernel sees the input and the state
 """
 
 
 @exercise(
     "ch11.q2",
     hints=(
-        "ConvLSTM2D is an LSTM whose products are convolutions: four gates, as in an LSTM.",
-        "Each gate's kernel is 3 × 3 over the input's channels and the state's 16 channels, "
+        "ConvLSTM2D is an LSTM whose products are convolutions: four blocks (three gates and "
+        "the candidate), as in an LSTM.",
+        "Each block's kernel is 3 × 3 over the input's channels and the state's 16 channels, "
         "for each of 16 filters, plus 16 biases.",
     ),
     solution=SOLUTION_Q2,
@@ -81,12 +82,14 @@ def q2(answer: Any) -> str:
     if n == right:
         return "4 × (3 × 3 × (1 + 16) × 16 + 16) = 9,856, at any frame size and any clip length."
     named = {
-        k * (c + f) * f + f: "is one gate; an LSTM has four (input, forget, candidate, output).",
+        k * (c + f) * f + f: (
+            "is one block; an LSTM has four: the input, forget and output gates and the candidate."
+        ),
         4 * (k * c * f + f): (
-            "leaves out the recurrent kernel: each gate also convolves the previous state, "
+            "leaves out the recurrent kernel: each block also convolves the previous state, "
             "which has 16 channels, so each filter sees 1 + 16 channels."
         ),
-        4 * k * (c + f) * f: "leaves out the biases: 16 per gate.",
+        4 * k * (c + f) * f: "leaves out the biases: 16 per block.",
         k * c * f + f: "is a Conv2D(16, 3) on one channel, not a ConvLSTM2D.",
         4 * (k * (c + f) * f + f) * SIDE * SIDE: (
             "grows with the frame size; a kernel's weights are shared by every position."

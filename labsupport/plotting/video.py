@@ -38,10 +38,18 @@ def frame_grid(clips: Any, labels: Sequence[str], *, n: int = 4, title: str = ""
     return fig
 
 
-def learning_curves(histories: Mapping[str, Any], *, metric: str = "accuracy", title: str = ""):
+def learning_curves(
+    histories: Mapping[str, Any],
+    *,
+    metric: str = "accuracy",
+    title: str = "",
+    chance: float | None = None,
+):
     """One panel per model: ``metric`` on training and validation data, epoch by epoch.
 
     ``histories`` maps a model's name to what ``fit`` returned (or its ``history`` dict).
+    ``chance``, when given, draws the score of guessing as a dotted line; an accuracy axis
+    runs from 0 to 1 so the panels of short and long runs read alike.
     """
     import matplotlib.pyplot as plt
 
@@ -58,12 +66,16 @@ def learning_curves(histories: Mapping[str, Any], *, metric: str = "accuracy", t
         ax.plot(epochs, logs[metric], "o-", label="training")
         if f"val_{metric}" in logs:
             ax.plot(epochs, logs[f"val_{metric}"], "s--", label="validation")
+        if chance is not None:
+            ax.axhline(chance, color="grey", linestyle=":", linewidth=1, label="guessing")
+        if "accuracy" in metric:
+            ax.set_ylim(0, 1.03)
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("epoch")
         ax.set_xticks(epochs)
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel(metric)
-    axes[0, 0].legend(fontsize=8)
+    axes[0, 0].legend(fontsize=8, loc="center right")  # accuracy sits near 0.25 or 1
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
