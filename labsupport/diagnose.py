@@ -127,13 +127,17 @@ def diagnosis(exc: BaseException) -> str | None:
         kind, want, found = ndim.group(1), int(ndim.group(2)), int(ndim.group(3))
         full = re.search(r"Full shape received: (\([^)]*\))", message)
         received = f" It received {full.group(1)}." if full else ""
-        if is_rnn and found == 2:
+        if found == 2 and (is_rnn or (want == 3 and kind != "max_ndim")):
+            what = "the recurrent layer" if is_rnn else "the layer"
             return (
-                f"A 2D tensor reached the recurrent layer '{layer}', which reads 3D input "
-                f"(batch, steps, features).{received} A Flatten (or a Reshape to one axis) "
-                "merged the time axis away. Wrap the Flatten too, like every per-image layer, "
-                "so each step keeps its own feature vector: TimeDistributed(Flatten()) gives "
-                "(batch, steps, features)."
+                f"A 2D tensor reached {what} '{layer}', which reads 3D input "
+                f"(batch, steps, features).{received} Something before it removed the time "
+                "axis. An earlier LSTM or GRU without return_sequences=True returns one vector "
+                "per sequence: give every recurrent layer but the last return_sequences=True, "
+                "or, in an encoder-decoder, put RepeatVector(steps) between encoder and "
+                "decoder. A Flatten (or a Reshape to one axis) also merges the time axis away. "
+                "Wrap the Flatten too, like every per-image layer: TimeDistributed(Flatten()) "
+                "keeps one feature vector per step."
             )
         if is_rnn and found > 3:
             return (

@@ -148,3 +148,21 @@ def test_misspelled_layer_argument():
     exc = raised(lambda: layers.LSTM(5, return_sequence=True))
     text = diagnose.explain_error(exc).message
     assert "LSTM does not know" in text and "'return_sequence'" in text
+
+
+def test_stacked_lstm_without_return_sequences_is_named_not_only_flatten():
+    import keras
+    from keras import layers
+
+    from labsupport.diagnose import diagnosis
+
+    try:
+        keras.Sequential(
+            [keras.Input((5, 12)), layers.LSTM(8), layers.LSTM(8, name="decoder"), layers.Dense(3)]
+        )
+    except Exception as exc:  # the second LSTM meets (None, 8)
+        found = diagnosis(exc)
+    else:
+        raise AssertionError("Keras built a stack whose second LSTM reads 2D input")
+    assert found and "return_sequences=True" in found and "RepeatVector" in found, found
+    assert "'decoder'" in found
