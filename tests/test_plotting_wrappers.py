@@ -137,6 +137,8 @@ def test_shared_calls_draws_the_layer_once(models):
     assert all(f"input frame_{t}" in text for t in range(STEPS))
     assert "each (batch, 100)" in text and "(batch, 3, 100)" in text
     assert "called on 3 inputs" in fig.axes[0].get_title()
+    # an operation Keras named after its class is labelled once, not "stack (Stack)"
+    assert "stack (Stack)" not in text and any(t.get_text() == "stack" for t in fig.axes[0].texts)
 
 
 def test_figures_grow_with_the_rows(models):

@@ -139,7 +139,7 @@ def q2(answer: Any) -> str:
     """How many parameters does TimeDistributed(cnn) over 3 frames add to the CNN's 416?"""
     n = expect.whole_number(answer, "td_adds")
     if n == 0:
-        return "None: the wrapper applies the inner layer's own weights at every step."
+        return "0: the wrapper creates no weights; it applies the inner layer's own at every step."
     if n == 416:
         raise Incorrect(
             "416 is the CNN's own count, and it is already counted once, in the CNN. The "

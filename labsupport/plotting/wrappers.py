@@ -139,9 +139,11 @@ def _op_text(call: Call) -> str:
     if name == "Reshape" and call.batch_out != call.batch_in:
         what = "fold the steps into the batch" if call.batch_out > call.batch_in else "unfold"
         return f"reshape: {what}"
+    # "stack (Stack)" says it twice: the name alone when it is only the class's
+    title = call.op.name if call.op.name.lower() == name.lower() else f"{call.op.name} ({name})"
     if getattr(call.op, "weights", None):
-        return _layer_text(f"{call.op.name} ({name})", call.op)
-    return f"{call.op.name} ({name})"
+        return _layer_text(title, call.op)
+    return title
 
 
 def _style(call: Call) -> dict:
