@@ -1,4 +1,4 @@
-#@title Install labsupport, the book's helper package { display-mode: "form" }
+# @title Install labsupport, the book's helper package { display-mode: "form" }
 # Looks for labsupport in this order: already installed; LABSUPPORT_SOURCE (anything pip
 # accepts); a labsupport wheel uploaded next to this notebook; the book's repository; in Colab,
 # a file picker. It installs with --no-deps, so the TensorFlow, Keras and NumPy you have stay.

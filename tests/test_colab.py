@@ -312,3 +312,8 @@ def test_without_an_address_no_launch_button_and_no_address(tmp_path):
         assert "executablebooks/jupyter-book" not in text, page.name
     chapter = next((html / "notebooks").glob("01_*.html")).read_text()
     assert f"{WHEEL}" in chapter and "_downloads/" in chapter
+
+
+def test_install_cell_is_a_collapsed_colab_form():
+    first = colab.install_cell(colab.Setting(None, "main"), WHEEL).splitlines()[0]
+    assert first.startswith("# @title ") and '{ display-mode: "form" }' in first
