@@ -127,7 +127,7 @@ def test_chapter_1_installs_labsupport_and_runs(bare_env, tmp_path, monkeypatch)
 
     install = next(c for c in nb.cells if c.cell_type == "code" and "LABSUPPORT_SOURCE" in c.source)
     printed = "".join(o.get("text", "") for o in install.outputs)
-    assert f"Installed labsupport from {bare_env['source']}." in printed, printed
+    assert f"Installed labsupport 0.1.0 from {bare_env['source'].name}." in printed, printed
 
     where = _run(
         str(bare_env["python"]),
