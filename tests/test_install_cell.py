@@ -17,6 +17,7 @@ Chapter 1 then runs in fast mode on a kernel using that environment's Python, wi
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -127,7 +128,8 @@ def test_chapter_1_installs_labsupport_and_runs(bare_env, tmp_path, monkeypatch)
 
     install = next(c for c in nb.cells if c.cell_type == "code" and "LABSUPPORT_SOURCE" in c.source)
     printed = "".join(o.get("text", "") for o in install.outputs)
-    assert f"Installed labsupport 0.1.0 from {bare_env['source'].name}." in printed, printed
+    version = importlib.metadata.version("labsupport")
+    assert f"Installed labsupport {version} from {bare_env['source'].name}." in printed, printed
 
     where = _run(
         str(bare_env["python"]),
