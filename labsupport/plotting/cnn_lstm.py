@@ -207,7 +207,7 @@ def quadrant_flow(model: Any, image: Any, *, order: str = "1234", title: str = "
     fig.text(0.065, 0.96, "model input", ha="center", fontsize=7)
 
     x_quad, w_quad = 0.20, 0.055
-    x_cnn, w_cnn = 0.295, 0.08
+    x_cnn, w_cnn = 0.31, 0.075  # room on the first arrow for the quadrant shape
     x_feat, w_feat = 0.43, 0.115
     x_lstm, w_lstm = 0.60, 0.065
     peak = float(np.abs(features).max()) or 1.0
