@@ -19,6 +19,7 @@ reshape has folded 3 steps into it. Every function returns the matplotlib Figure
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -140,7 +141,8 @@ def _op_text(call: Call) -> str:
         what = "fold the steps into the batch" if call.batch_out > call.batch_in else "unfold"
         return f"reshape: {what}"
     # "stack (Stack)" says it twice: the name alone when it is only the class's
-    title = call.op.name if call.op.name.lower() == name.lower() else f"{call.op.name} ({name})"
+    base = re.sub(r"_\d+$", "", call.op.name)  # Keras counts names: stack, stack_1, ...
+    title = base if base.lower() == name.lower() else f"{call.op.name} ({name})"
     if getattr(call.op, "weights", None):
         return _layer_text(title, call.op)
     return title
