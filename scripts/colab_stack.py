@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    venv, wheel = Path(argv[0]), Path(argv[1])
+    venv, wheel = Path(argv[0]).absolute(), Path(argv[1]).absolute()
     if not wheel.is_file():
         print(f"No wheel at {wheel}: run `make wheel` first.", file=sys.stderr)
         return 2
