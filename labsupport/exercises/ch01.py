@@ -181,7 +181,7 @@ predicted_params = 146          # return_sequences changes the output's shape, n
 )
 def q4(shape: Any, params: Any) -> str:
     """Predict the output shape and parameter count of LSTM(5, return_sequences=True) → Dense(1)."""
-    got = shape_answer(shape, "predicted_shape")
+    got = expect.shape(shape, "predicted_shape")
     n = expect.whole_number(params, "predicted_params")
     if got == (None, 1):
         raise Incorrect(
@@ -225,24 +225,6 @@ def q4(shape: Any, params: Any) -> str:
         "(None, 1, 1) and 146: return_sequences=True keeps the time axis and changes no "
         "weight. Run the next cell to see Keras agree."
     )
-
-
-def shape_answer(answer: Any, name: str) -> tuple:
-    """A predicted shape: a tuple (or list) of whole numbers and None."""
-    if answer is None or isinstance(answer, (str, int, float)):
-        raise Incorrect(
-            f"{name} should be a shape such as (None, 3, 2), a tuple with None for the "
-            f"batch axis; it is {answer!r}."
-        )
-    try:
-        items = tuple(answer)
-    except TypeError:
-        raise Incorrect(f"{name} should be a tuple such as (None, 3, 2).") from None
-    for item in items:
-        ok = item is None or (not isinstance(item, bool) and isinstance(item, (int, np.integer)))
-        if not ok:
-            raise Incorrect(f"{name} should hold whole numbers and None; it holds {item!r}.")
-    return tuple(None if d is None else int(d) for d in items)
 
 
 SOLUTION_Q5 = """
@@ -301,8 +283,8 @@ def q6(model: Any, mid: Any, far: Any, far_echoed: Any) -> str:
     from keras import ops
 
     want = ops.convert_to_numpy(m(np.array([0.5, 1.6], "float32").reshape(2, 1, 1))).ravel()
-    mid = number_answer(mid, "echo_mid")
-    far = number_answer(far, "echo_far")
+    mid = expect.number(mid, "echo_mid")
+    far = expect.number(far, "echo_far")
     right = np.isclose(mid, want[0], atol=1e-3) and np.isclose(far, want[1], atol=1e-3)
     if not right and np.isclose(mid, want[1], atol=1e-3) and np.isclose(far, want[0], atol=1e-3):
         raise Incorrect("echo_mid and echo_far are swapped: the first probe is 0.5.")
@@ -331,11 +313,3 @@ def q6(model: Any, mid: Any, far: Any, far_echoed: Any) -> str:
         else "It carried the pattern on beyond the largest value it saw, 0.8."
     )
     return f"0.5 → {mid:.3f} and 1.6 → {far:.3f}. {why}"
-
-
-def number_answer(answer: Any, name: str) -> float:
-    """One number: a float, or an array holding exactly one value."""
-    arr = expect.array(answer, name)
-    if arr.size != 1:
-        raise Incorrect(f"{name} should be one number; it has shape {arr.shape}.")
-    return float(arr.ravel()[0])

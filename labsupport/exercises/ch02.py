@@ -159,23 +159,6 @@ def _gru_params(features: int, units: int, *, reset_after: bool = True) -> int:
     return 3 * (units * (features + units) + (2 if reset_after else 1) * units)
 
 
-def _shape_answer(answer: Any) -> tuple:
-    if not isinstance(answer, (tuple, list)):
-        raise Incorrect(
-            f"bi_shape should be a tuple such as (None, steps, width); it is {answer!r}."
-        )
-    dims = []
-    for d in answer:
-        if d is None:
-            dims.append(None)
-            continue
-        try:
-            dims.append(expect.whole_number(d, "each entry of bi_shape"))
-        except Incorrect as exc:
-            raise Incorrect(f"{exc} Write the batch axis as None.") from None
-    return tuple(dims)
-
-
 @exercise(
     "ch02.q4",
     hints=(
@@ -189,7 +172,7 @@ def _shape_answer(answer: Any) -> tuple:
 )
 def q4(shape: Any, params: Any = None) -> str:
     """Predict the output shape and count of Bidirectional(GRU(16, ...), merge_mode="sum")."""
-    dims = _shape_answer(shape)
+    dims = expect.shape(shape, "bi_shape")
     units, features, steps = Q4_UNITS, Q4_FEATURES, Q4_STEPS
     if dims == (steps, units) or dims == (steps, 2 * units):
         raise Incorrect(

@@ -10,7 +10,6 @@ from labsupport import shapes
 from labsupport.data import echo_sequence
 from labsupport.exercises import expect
 from labsupport.exercises.builders import built_model
-from labsupport.exercises.ch01 import number_answer, shape_answer
 from labsupport.exercises.core import Incorrect, exercise
 
 SOLUTION_Q1 = """
@@ -227,7 +226,7 @@ predicted_params = 170       # 140 + 30: the steps never enter an LSTM's count
 )
 def q4(shape: Any, params: Any) -> str:
     """Predict the output shape and parameter count of LSTM(5) → Dense(5) on 8 steps."""
-    got = shape_answer(shape, "predicted_shape")
+    got = expect.shape(shape, "predicted_shape")
     n = expect.whole_number(params, "predicted_params")
     if got == (None, 8):
         raise Incorrect(
@@ -332,7 +331,7 @@ def q6(model: Any, pred: Any, largest: Any) -> str:
             "pred_new is not what the model answers for 0.1, 0.3, 0.5, 0.7, 0.9 in that "
             "order, shaped (1, 5, 1)."
         )
-    error = number_answer(largest, "largest_new_error")
+    error = expect.number(largest, "largest_new_error")
     true_error = float(np.abs(want - np.array(new)).max())
     if np.isclose(error, float(np.abs(want - np.array(new) + 0.1).max()), atol=1e-4):
         raise Incorrect(

@@ -223,9 +223,7 @@ predicted_params = 152          # 140 + (5 × 2 + 2): one Dense(2), reused at ev
 )
 def q4(shape: Any, params: Any) -> str:
     """Predict the output shape and count of LSTM(5, return_sequences=True) → TD(Dense(2))."""
-    from labsupport.exercises.ch01 import shape_answer
-
-    got = shape_answer(shape, "predicted_shape")
+    got = expect.shape(shape, "predicted_shape")
     n = expect.whole_number(params, "predicted_params")
     if got in ((None, 2), (None, 10)):
         raise Incorrect(

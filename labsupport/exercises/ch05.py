@@ -39,9 +39,7 @@ def q1(n_params: Any, out_shape: Any) -> str:
         raise Incorrect(f"{n} leaves out the biases: one per unit.")
     if n != 30:
         raise Incorrect(f"{n} is not it: units × (size of the last axis) + units.")
-    if out_shape is None or isinstance(out_shape, str) or not isinstance(out_shape, (tuple, list)):
-        raise Incorrect(f"out_shape should be a tuple such as (None, 3, 2); it is {out_shape!r}.")
-    shape = tuple(out_shape)
+    shape = expect.shape(out_shape, "out_shape")
     if shape == (None, 6):
         raise Incorrect(
             "(None, 6) would mean Dense flattened the 12 rows away. It keeps every axis but the "

@@ -178,9 +178,7 @@ n_params = 8 * (5 * 5 * 3) + 8  # the pool has no weights; 40 × 40 plays no par
 )
 def q3(shape: Any, n_params: Any) -> str:
     """Predict the output shape and the parameters of Conv2D(8, 5, strides=2) → MaxPooling2D(2)."""
-    if shape is None or isinstance(shape, str) or not isinstance(shape, (tuple, list)):
-        raise Incorrect(f"pooled_shape should be a tuple such as (None, 4, 4, 2); it is {shape!r}.")
-    got = tuple(shape)
+    got = expect.shape(shape, "pooled_shape")
     if got == (9, 9, 8):
         raise Incorrect("Keras shapes start with the batch axis, shown as None: add it in front.")
     if got == (None, 18, 18, 8):

@@ -238,9 +238,7 @@ td_params = 4 * (3 * 3 * 3) + 4  # one Conv2D's weights, used at all 6 steps
 )
 def q4(shape: Any, n_params: Any) -> str:
     """Predict shape and parameters of TimeDistributed(Conv2D(4, 3, strides=2)) on clips."""
-    if shape is None or isinstance(shape, str) or not isinstance(shape, (tuple, list)):
-        raise Incorrect(f"td_shape should be a tuple such as (None, 2, 5, 5, 1); it is {shape!r}.")
-    got = tuple(shape)
+    got = expect.shape(shape, "td_shape")
     if got == (None, 15, 15, 4):
         raise Incorrect(
             "(None, 15, 15, 4) is one frame's output. TimeDistributed keeps the time axis: "

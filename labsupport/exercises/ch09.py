@@ -74,17 +74,7 @@ def _q1_td(n: int) -> None:
 
 
 def _q1_shape(shape: Any) -> None:
-    if not isinstance(shape, (tuple, list)):
-        raise Incorrect(
-            f"out_shape should be a tuple such as (None, 2, 3); it is {shape!r}. Keras "
-            "writes the batch axis as None."
-        )
-    shape = tuple(shape)
-    if any(
-        d is not None and (isinstance(d, bool) or not isinstance(d, (int, np.integer)))
-        for d in shape
-    ):
-        raise Incorrect(f"out_shape should hold whole numbers and None; it is {shape!r}.")
+    shape = expect.shape(shape, "out_shape")
     if shape == (None, Q1_ANSWER, Q1_VOCAB):
         return
     if shape == (Q1_ANSWER, Q1_VOCAB):

@@ -25,14 +25,10 @@ td_shape = (None, 6, 400)  # 6 frames kept; each 28 -> 26 -> 13 -> 11 -> 5, and 
 )
 def q1(answer: Any) -> str:
     """The output shape of TimeDistributed(frame CNN) on clips (6, 28, 28, 1)."""
-    if not isinstance(answer, (tuple, list)):
-        raise Incorrect(
-            f"Give the shape as a tuple such as (None, 6, 400); got {type(answer).__name__}."
-        )
-    shape = tuple(answer)
+    shape = expect.shape(answer, "td_shape")
     if shape and shape[0] is None:
         shape = shape[1:]
-    if any(not isinstance(d, int) or isinstance(d, bool) for d in shape):
+    if None in shape:
         raise Incorrect(f"Every axis after the batch is a whole number; got {tuple(answer)}.")
     if shape == (FRAMES, 400):
         return "(None, 6, 400): the frame axis passes through, each frame becomes 400 numbers."

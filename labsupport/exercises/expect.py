@@ -194,3 +194,29 @@ def lstm_count(n: int, features: int, units: int) -> None:
         "previous hidden value, per unit, plus a bias per unit; then the four blocks (three "
         "gates and the cell candidate)."
     )
+
+
+def shape(answer: Any, name: str) -> tuple:
+    """A predicted shape: a tuple (or list) of whole numbers and None."""
+    if answer is None or isinstance(answer, (str, int, float)):
+        raise Incorrect(
+            f"{name} should be a tuple such as (None, 3, 2), with None for the batch axis; "
+            f"it is {answer!r}."
+        )
+    try:
+        items = tuple(answer)
+    except TypeError:
+        raise Incorrect(f"{name} should be a tuple such as (None, 3, 2).") from None
+    for item in items:
+        ok = item is None or (not isinstance(item, bool) and isinstance(item, (int, np.integer)))
+        if not ok:
+            raise Incorrect(f"{name} should hold whole numbers and None; it holds {item!r}.")
+    return tuple(None if d is None else int(d) for d in items)
+
+
+def number(answer: Any, name: str) -> float:
+    """One number: a float, or an array holding exactly one value."""
+    arr = array(answer, name)
+    if arr.size != 1:
+        raise Incorrect(f"{name} should be one number; it has shape {arr.shape}.")
+    return float(arr.ravel()[0])
