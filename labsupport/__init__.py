@@ -4,7 +4,7 @@ The package is imported by every chapter. Importing it is cheap and has no side 
 TensorFlow and Keras are imported only by the functions that need them.
 """
 
-from labsupport.config import check_keras, fast_mode, pick, show_mode
+from labsupport.config import check_keras, fast_mode, glue, pick, show_mode
 
-__all__ = ["check_keras", "fast_mode", "pick", "show_mode", "__version__"]
+__all__ = ["check_keras", "fast_mode", "glue", "pick", "show_mode", "__version__"]
 __version__ = "0.1.0"

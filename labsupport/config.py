@@ -82,3 +82,16 @@ def check_keras() -> str:
             "here will not run."
         )
     return f"{version} (backend: {keras.backend.backend()})"
+
+
+def glue(name: str, value, display: bool = True) -> None:
+    """Hand a value to the book: ``myst_nb.glue`` where the book is built, nothing elsewhere.
+
+    The book's text pastes glued values in (``{glue:text}`name```). In JupyterLab or Colab,
+    where myst-nb is usually not installed, the cells print the same values, so nothing is lost.
+    """
+    try:
+        from myst_nb import glue as book_glue
+    except ModuleNotFoundError:
+        return
+    book_glue(name, value, display=display)

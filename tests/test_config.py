@@ -33,3 +33,26 @@ def test_check_keras_explains_keras_2(monkeypatch):
     monkeypatch.setattr(keras, "__version__", "2.15.0")
     with pytest.raises(RuntimeError, match="Keras 3.*2.15.0"):
         labsupport.check_keras()
+
+
+def test_glue_hands_the_value_to_myst_nb_where_the_book_is_built(monkeypatch):
+    import sys
+    import types
+
+    received = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: received.append((name, value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+
+    labsupport.glue("accuracy", 0.985, display=False)
+
+    assert received == [("accuracy", 0.985, False)]
+
+
+def test_glue_does_nothing_without_myst_nb(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as in Colab: importing it fails
+
+    assert labsupport.glue("accuracy", 0.985) is None
+    assert capsys.readouterr().out == ""
