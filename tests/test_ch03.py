@@ -274,7 +274,20 @@ def test_q6_solution_passes(trained, run_solution):
     ns = run_solution(ch03.q6, model=trained)
     fb = ch03.q6.check(trained, ns["pred_new"], ns["largest_new_error"])
     assert fb.correct, fb
-    assert "largest error is" in fb.message
+    assert "from the new sequence and" in fb.message
+    assert "from the one it was trained on" in fb.message
+
+
+def test_q6_says_which_sequence_an_echoing_model_is_closer_to():
+    """A model that hands back its input echoes anything: the message must not say otherwise."""
+    echo = keras.Sequential([keras.Input((5, 1)), layers.Flatten()])
+    pred = echo.predict(NEW.reshape(1, 5, 1), verbose=0)
+    fb = ch03.q6.check(echo, pred, 0.0)
+    assert fb.correct, fb
+    assert "0.000 at most from the new sequence" in fb.message
+    assert "closer to the new sequence" in fb.message
+    assert "echoes the new sequence to within 0.05" in fb.message
+    assert "does not echo" not in fb.message
 
 
 def test_q6_real_mistakes(trained):

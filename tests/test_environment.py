@@ -91,3 +91,30 @@ def test_license_is_an_spdx_string():
     requires = PYPROJECT["build-system"]["requires"]
     setuptools_pin = next(r for r in requires if r.startswith("setuptools"))
     assert tuple(map(int, setuptools_pin.split(">=")[1].split("."))) >= (77,)
+
+
+def _declared() -> set[str]:
+    """Every requirement pyproject declares, without comments, e.g. {'keras>=3.10', ...}."""
+    project = PYPROJECT["project"]
+    found = set(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        found.update(extra)
+    return {r.replace(" ", "") for r in found}
+
+
+def test_the_environment_page_states_the_minimums_pyproject_declares():
+    page = (ROOT / "book" / "environment.md").read_text()
+    stated = set(re.findall(r"`([a-z_-]+(?:>=|<)[^`]*)`", page))
+    assert {"keras>=3.10", "setuptools>=77"} <= stated
+    assert stated <= _declared(), f"the page states {sorted(stated - _declared())}"
+
+
+def test_the_environment_page_names_the_colab_versions_the_makefile_tests():
+    makefile = (ROOT / "Makefile").read_text()
+    pins = dict(
+        p.split("==") for p in re.search(r"^COLAB_PINS \?= (.*)$", makefile, re.M)[1].split()
+    )
+    page = (ROOT / "book" / "environment.md").read_text()
+    named = re.search(r"TensorFlow ([\d.]+), Keras ([\d.]+) and NumPy ([\d.]+)", page)
+    assert named, "the page no longer names Colab's versions"
+    assert named.groups() == (pins["tensorflow"], pins["keras"], pins["numpy"])

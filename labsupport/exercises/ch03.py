@@ -338,15 +338,27 @@ def q6(model: Any, pred: Any, largest: Any) -> str:
             "largest_new_error compares the answers with the old targets, 0.0 to 0.8. "
             "The echo of the new sequence is the new sequence itself."
         )
-    if np.isclose(error, float((want - np.array(new)).max()), atol=1e-4) and error < true_error:
+    signed = float((want - np.array(new)).max())
+    if np.isclose(error, signed, atol=1e-4) and not np.isclose(error, true_error, atol=1e-4):
         raise Incorrect("Take the absolute value of each error before the largest: np.abs.")
     if not np.isclose(error, true_error, atol=1e-4):
         raise Incorrect(
             f"largest_new_error is {error:.4f}; the largest absolute difference between "
             "pred_new and the new sequence is not that."
         )
-    echoed = "it echoes the new sequence" if true_error < 0.05 else "it does not echo it"
+    from_trained = float(np.abs(want - np.array([0.0, 0.2, 0.4, 0.6, 0.8])).max())
+    closer = "the new sequence" if true_error < from_trained else "the one it was trained on"
+    if true_error < 0.05:
+        verdict = (
+            "so it echoes the new sequence to within 0.05, although its training, one sequence "
+            "only, never asked it to follow the input."
+        )
+    else:
+        verdict = (
+            "so it does not echo it to within 0.05: its training, one sequence only, never "
+            "asked it to follow the input."
+        )
     return (
-        f"The largest error is {true_error:.3f}, so {echoed} to within 0.05. The model was "
-        "trained on one sequence only: nothing in that training asks it to follow the input."
+        f"The answer is {true_error:.3f} at most from the new sequence and {from_trained:.3f} "
+        f"from the one it was trained on (closer to {closer}), {verdict}"
     )
