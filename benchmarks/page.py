@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from benchmarks.schema import machine_text, same_machine, section_backend, section_machine
-from benchmarks.tables import seconds_text
-from benchmarks.targets import MNIST_ACCURACY, MNIST_SECONDS
+from benchmarks.tables import LATE_S, MNIST_MODEL_LABELS, late_checkpoints, seconds_text
+from benchmarks.targets import MNIST_ACCURACY, MNIST_SECONDS, TARGET_PLAN_FRACTION
 
 
 def machine_lines(results: Mapping[str, Any]) -> list[str]:
@@ -178,6 +179,15 @@ def section_line(results: Mapping[str, Any] | None, name: str) -> str:
     return text + "."
 
 
+DATA_SOURCES = {
+    "path": "read from the file the benchmark was given",
+    "keras-cache": "read from Keras's download cache",
+    "keras-download": "downloaded by Keras",
+    "bundled-sample": "the sample bundled with labsupport",
+}
+"""How ``labsupport.data.load_mnist`` found the data, in words (``MnistData.source``)."""
+
+
 def mnist_data_line(results: Mapping[str, Any]) -> str:
     """Which MNIST data the accuracies were measured on."""
     mnist = results.get("sections", {}).get("mnist") or {}
@@ -188,8 +198,10 @@ def mnist_data_line(results: Mapping[str, Any]) -> str:
     budgets = ", ".join(f"{float(b):g} s" for b in mnist.get("budgets") or [])
     return (
         f"Data: {int(data.get('train', 0)):,} training and {int(data.get('test', 0)):,} test "
-        f"images ({whole}; source {data.get('source')}: {Path(str(data.get('location'))).name}). "
-        f"Budgets: {budgets} of training time. {mnist.get('clock', '')}."
+        f"images ({whole}; {DATA_SOURCES.get(data.get('source'), data.get('source'))}, "
+        f"{Path(str(data.get('location'))).name}). "
+        f"Budgets: {budgets} of training time"
+        + (f"; the clock counts {mnist['clock']}." if mnist.get("clock") else ".")
     )
 
 
@@ -224,3 +236,176 @@ def book_and_test_lines(results: Mapping[str, Any]) -> list[str]:
             f"(measured {section.get('measured_at')}{quick})."
         )
     return lines
+
+
+# --------------------------------------------------------------------------- MNIST
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def mnist_checkpoint_lines(results: Mapping[str, Any]) -> list[str]:
+    """When the MNIST models were scored, and which scores came later than their checkpoint."""
+    mnist = results.get("sections", {}).get("mnist") or {}
+    models = [m for m in mnist.get("models") or [] if not m.get("error")]
+    budgets = [float(b) for b in mnist.get("budgets") or []]
+    if not models or not budgets:
+        return []
+    every = mnist.get("checkpoint_every_s")
+    lines = [
+        (
+            f"Checkpoints: every {float(every):g} s of training time up to {max(budgets):g} s"
+            if every
+            else "Checkpoints: the budgets"
+        )
+        + ". A model is scored at the end of the first batch that ends at or after a "
+        "checkpoint; when that is more than "
+        f"{LATE_S:g} s after a budget, its column gives the actual training time in brackets."
+    ]
+    late = []
+    for model in models:
+        found: dict[float, list[float]] = {}
+        for c in late_checkpoints(model):
+            found.setdefault(float(c["train_s"]), []).append(float(c["checkpoint"]))
+        for when, points in found.items():
+            which = _join([f"{p:g} s" for p in points])
+            late.append(
+                f"the {which} checkpoint{'s' if len(points) > 1 else ''} of "
+                f"{MNIST_MODEL_LABELS.get(model['model'], model['model'])} at {when:.1f} s"
+                + (" (one batch crossed them all)" if len(points) > 1 else "")
+            )
+    if late:
+        lines.append("Scored late: " + "; ".join(late) + ".")
+    else:
+        lines.append(f"Every score came within {LATE_S:g} s of its checkpoint.")
+    target = float(mnist.get("target_accuracy") or MNIST_ACCURACY)
+    lines.append(
+        f'"Time to {100 * target:g} %" is the training time of the first score at or above '
+        f"{100 * target:g} % (the model may have got there between two checkpoints)."
+    )
+    return lines
+
+
+def mnist_target_lines(results: Mapping[str, Any]) -> list[str]:
+    """How the target run planned its schedule, and how it ended."""
+    mnist = results.get("sections", {}).get("mnist") or {}
+    run = mnist.get("target_run")
+    if not run:
+        return ["Target run: not measured (a quick run, or the chapter's model failed)."]
+    budget = float(run.get("budget_s", MNIST_SECONDS))
+    planned = run.get("epochs_planned")
+    lines = []
+    first = next((m for m in mnist.get("models") or [] if m["model"] == run.get("model")), None)
+    train_images = int((mnist.get("data") or {}).get("train") or 0)
+    batch = int((first or {}).get("batch_size") or 0)
+    if planned and first and batch and train_images and first.get("first_batch_s") is not None:
+        steps_per_epoch = math.ceil(train_images / batch)
+        first_s = float(first["first_batch_s"])
+        rate = max(int(first["batches_run"]) - 1, 1) / max(float(first["train_s"]) - first_s, 1e-9)
+        fit = rate * max(budget - first_s, 1.0) / steps_per_epoch
+        if max(1, int(TARGET_PLAN_FRACTION * fit)) == int(planned):
+            lines.append(
+                f"Target run, planned: in the run above, the chapter's model trained "
+                f"{rate:.1f} batches/s after a first batch of {first_s:.2f} s, so {fit:.2f} "
+                f"epochs of {steps_per_epoch:,} batches fit in the {budget:g} s less the first "
+                "batch; the one-cycle schedule is planned "
+                f"for {100 * TARGET_PLAN_FRACTION:g} % of that, rounded down to whole epochs "
+                f"(at least one): {int(planned)} epochs."
+            )
+    if not lines and planned:
+        lines.append(f"Target run, planned: {int(planned)} epochs.")
+    ended = (
+        f"the {budget:g} s ran out first"
+        if run.get("stopped_by_budget")
+        else f"it finished its epochs before the {budget:g} s ran out"
+    )
+    lines.append(
+        f"Target run, trained: {float(run['train_s']):.1f} s, "
+        f"{float(run.get('epochs_run', 0)):.2f} epochs ({ended}); test accuracy "
+        f"{100 * float(run['accuracy']):.2f} %."
+    )
+    return lines
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def _planned_epochs(section: Mapping[str, Any]) -> int | None:
+    """Epochs the arithmetic section's training run is planned for: the benchmark's setting
+    (``benchmarks.common``), for a full or a quick run."""
+    from benchmarks import common
+
+    sizes = (common.QUICK if section.get("quick") else common.FULL).get("arithmetic") or {}
+    epochs = sizes.get("train_epochs")
+    return int(epochs) if epochs else None
+
+
+def arithmetic_training_lines(results: Mapping[str, Any]) -> list[str]:
+    """The chapter model's training run on each backend: its plan, and which hit the cap."""
+    from benchmarks.limits import BACKEND_NAMES, backend_rows
+
+    section = (results.get("sections") or {}).get("arithmetic") or {}
+    runs = {
+        BACKEND_NAMES.get(b, b): r["training"]
+        for b, r in backend_rows(results).items()
+        if (r.get("training") or {}).get("images_trained")
+    }
+    if not runs:
+        return []
+    caps = {float(t["budget_s"]) for t in runs.values() if t.get("budget_s")}
+    images = {int(t["train_images"]) for t in runs.values() if t.get("train_images")}
+    if len(caps) != 1 or len(images) != 1:
+        return []
+    cap, train_images = caps.pop(), images.pop()
+    epochs = _planned_epochs(section)
+    if epochs and any(int(t["images_trained"]) > epochs * train_images for t in runs.values()):
+        epochs = None  # the setting changed since the run: do not claim it
+    finished, capped = [], []
+    for name, t in runs.items():
+        done = int(t["images_trained"]) / train_images
+        text = f"{name} ({done:.2f} epochs, {int(t['images_trained']):,} images"
+        hit = done < epochs if epochs else float(t["train_s"]) >= cap
+        if hit:
+            capped.append(text + f", {float(t['train_s']):.1f} s)")
+        else:
+            finished.append(text + f", in {float(t['train_s']):.1f} s)")
+    plan = f"planned for {epochs} epochs" if epochs else "planned for a number of epochs"
+    lines = [
+        f"Training run: chapter 8's model with `fit_within` on {train_images:,} images, its "
+        f"one-cycle schedule {plan}; training ends when those epochs are done or after "
+        f"{cap:g} s, whichever comes first."
+    ]
+    if finished:
+        lines.append("Finished its epochs: " + _join(finished) + ".")
+    if capped:
+        lines.append(
+            f"Stopped by the {cap:g} s cap (checked between calls into the backend, so a run "
+            "can pass it a little): "
+            + _join(capped)
+            + ". A run cut short trained on fewer images and stopped before its learning rate "
+            "had decayed, so its test accuracy is not comparable with that of a run that "
+            "finished."
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- echo
+
+
+def echo_line(results: Mapping[str, Any]) -> str:
+    """The echo section's stopping rule, from the results file."""
+    echo = results.get("sections", {}).get("echo") or {}
+    if not echo.get("runs"):
+        return "No echo runs."
+    threshold, every = echo.get("threshold"), echo.get("check_every")
+    rule = (
+        f"until the largest absolute error over the steps is below {float(threshold):g}"
+        if threshold is not None
+        else "until the largest absolute error is below the section's threshold"
+    )
+    check = f", checked every {int(every)} passes" if every else ""
+    caps = sorted({int(r["max_passes"]) for r in echo["runs"] if r.get("max_passes")})
+    cap = f", {_join([f'{c:,}' for c in caps])} passes at most" if caps else ""
+    how = f" ({echo['optimizer']})" if echo.get("optimizer") else ""
+    return f"Trained{how} {rule}{check}{cap}."

@@ -163,6 +163,21 @@ def test_targets_table():
     cells = {row[0]: row for row in table.rows}
     mnist = cells[next(k for k in cells if k.startswith("MNIST"))]
     assert mnist[1] == "≥ 98.50 %" and mnist[2] == "98.80 %" and mnist[3] == "met"
+    assert table.header[-1] == "measured on"
+    # no book section: the book's time is the notebooks' sum, measured on the file's machine
+    assert {row[-1] for row in table.rows} == {"Test CPU, 2 logical cores", "—"}
+
+
+def test_targets_table_names_the_machine_of_each_target():
+    results = sample()
+    other = {**machine(), "cpu_model": "Other CPU", "logical_cores": 4}
+    results["sections"]["book"] = section(mode="full", seconds=326.1, ok=True, machine=other)
+    rows = {row[0]: row for row in br.targets_table(results).rows}
+    book = rows["whole book builds in full mode in at most 5 minutes"]
+    assert book[2] == "326.1 s" and book[-1] == "Other CPU, 4 logical cores"
+    mnist = rows[next(k for k in rows if k.startswith("MNIST"))]
+    assert mnist[-1] == "Test CPU, 2 logical cores"
+    assert rows[next(k for k in rows if "make test" in k)][-1] == "—"  # not measured
 
 
 def test_notebooks_table_marks_failures():
@@ -179,12 +194,73 @@ def test_mnist_table():
     assert table.rows[1][-1] == "not reached"
 
 
+def test_mnist_table_and_lines_show_late_scores():
+    results = sample()
+    mnist = results["sections"]["mnist"]
+    mnist["checkpoint_every_s"] = 10.0
+    late = mnist["models"][1]  # whole_image_cnn: one batch crossed 15 s and 30 s at 31.5 s
+    late["checkpoints"] = [
+        {"checkpoint": c, "train_s": 31.5, "accuracy": 0.97} for c in (15.0, 30.0)
+    ]
+    late["accuracy_at"] = numbers.accuracy_at(late["checkpoints"], [15.0, 30.0])
+    row = br.mnist_table(results).rows[1]
+    assert row[2:4] == ["97.00 % (at 31.5 s)", "97.00 % (at 31.5 s)"]
+    assert br.mnist_table(results).rows[0][2:4] == ["98.60 %", "99.00 %"]  # 0.1 s late: no note
+    every, scored, reach = br.mnist_checkpoint_lines(results)
+    assert every.startswith("Checkpoints: every 10 s of training time up to 30 s.")
+    assert scored == (
+        "Scored late: the 15 s and 30 s checkpoints of plain CNN on the whole image at 31.5 s "
+        "(one batch crossed them all)."
+    )
+    assert reach.startswith('"Time to 98.5 %" is the training time of the first score')
+    mnist["models"] = mnist["models"][:1]
+    assert br.mnist_checkpoint_lines(results)[1] == "Every score came within 1 s of its checkpoint."
+    assert br.mnist_checkpoint_lines({"sections": {}}) == []
+
+
+def test_mnist_target_lines_rebuild_the_plan():
+    results = sample()
+    mnist = results["sections"]["mnist"]
+    chapter = mnist["models"][0]
+    # 469 batches of 128 per epoch; 47 batches/s after a 1 s first batch: 5.92 epochs in 59 s
+    chapter.update(batch_size=128, first_batch_s=1.0, batches_run=4701, train_s=101.0)
+    mnist["target_run"].update(epochs_planned=5, train_s=45.0, epochs_run=5.0)
+    planned, trained = br.mnist_target_lines(results)
+    assert "47.0 batches/s after a first batch of 1.00 s, so 5.91 epochs" in planned
+    assert planned.endswith("rounded down to whole epochs (at least one): 5 epochs.")
+    assert trained == (
+        "Target run, trained: 45.0 s, 5.00 epochs (it finished its epochs before the 60 s ran "
+        "out); test accuracy 98.80 %."
+    )
+    mnist["target_run"].update(epochs_planned=3, stopped_by_budget=True)  # another rule
+    planned, trained = br.mnist_target_lines(results)
+    assert planned == "Target run, planned: 3 epochs." and "the 60 s ran out first" in trained
+    mnist["target_run"] = None
+    assert br.mnist_target_lines(results)[0].startswith("Target run: not measured")
+
+
 def test_three_ways_and_echo_tables():
     tw = br.three_ways_table(sample())
     assert [r[2] for r in tw.rows] == ["shared calls", "TimeDistributed", "folded into batch"]
     assert tw.rows[1][4] == "1.00×" and tw.rows[2][4] == "0.80×"
     echo = br.echo_table(sample())
     assert echo.rows[0][2] == "900" and echo.rows[1][2] == "> 3000"
+    assert echo.rows[0][-1] == "0.0490"  # four decimals at least
+
+
+def test_echo_errors_never_read_as_the_threshold():
+    results = sample()
+    echo = results["sections"]["echo"]
+    echo.update(threshold=0.05, check_every=10, optimizer="adam, mse")
+    echo["runs"][0]["final_error"] = 0.049953  # 0.0500 with four decimals
+    assert [r[-1] for r in br.echo_table(results).rows] == ["0.04995", "0.20000"]
+    assert tables.error_decimals([0.0412], 0.05) == 4
+    assert tables.error_decimals([0.0499999], 0.05) == 7
+    echo["runs"][0]["max_passes"] = 3000
+    assert br.echo_line(results) == (
+        "Trained (adam, mse) until the largest absolute error over the steps is below 0.05, "
+        "checked every 10 passes, 3,000 passes at most."
+    )
 
 
 def test_tables_of_empty_results_have_no_rows():

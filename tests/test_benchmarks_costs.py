@@ -310,3 +310,36 @@ def test_arithmetic_section_needs_its_list():
         br.validate(results)
     assert limits.mnist_speed_rows(sample())[0]["times_ideal"] is None  # no arithmetic section
     assert limits.arithmetic_table(sample()).rows == []
+
+
+def test_arithmetic_training_lines_say_which_backends_hit_the_cap():
+    results = sample()
+    epochs = common.FULL["arithmetic"]["train_epochs"]
+    done = {"budget_s": 30.0, "train_images": 60_000, "images_trained": epochs * 60_000}
+    rows = [
+        arithmetic_row("tensorflow", 50.0, 20.0, **done, train_s=18.1),
+        arithmetic_row("jax", 40.0, 20.0, **{**done, "images_trained": 57_344}, train_s=31.0),
+    ]
+    results["sections"]["arithmetic"] = section(backends=rows)
+    plan, finished, capped = br.arithmetic_training_lines(results)
+    assert f"planned for {epochs} epochs" in plan and "after 30 s, whichever" in plan
+    assert finished == f"Finished its epochs: TensorFlow ({epochs:.2f} epochs, " + (
+        f"{epochs * 60_000:,} images, in 18.1 s)."
+    )
+    assert capped.startswith("Stopped by the 30 s cap")
+    assert "JAX (0.96 epochs, 57,344 images, 31.0 s)" in capped
+    assert br.arithmetic_training_lines(sample()) == []
+
+
+def test_the_page_lines_on_the_committed_results():
+    """The committed file's own numbers back the sentences the page prints."""
+    path = ROOT / "benchmarks" / "results" / "cpu.json"
+    if not path.is_file():
+        pytest.skip("no committed CPU results")
+    results = br.load(path)
+    run = (results["sections"].get("mnist") or {}).get("target_run")
+    if run and run.get("epochs_planned"):
+        # the page's share of the budget reproduces the number of epochs the run planned
+        assert "% of that, rounded down" in br.mnist_target_lines(results)[0]
+    for line in br.arithmetic_training_lines(results):
+        assert "—" not in line

@@ -20,7 +20,7 @@ import numpy as np
 
 from benchmarks import numbers
 from benchmarks.common import log
-from benchmarks.targets import MNIST_ACCURACY, MNIST_SECONDS
+from benchmarks.targets import MNIST_ACCURACY, MNIST_SECONDS, TARGET_PLAN_FRACTION
 from labsupport import data, models
 
 BATCH = 128
@@ -125,7 +125,7 @@ def target_run(
     """
     steps_per_epoch = math.ceil(len(y) / BATCH)
     usable = max(MNIST_SECONDS - first_batch_s, 1.0)
-    epochs = max(1, int(0.9 * batches_per_s * usable / steps_per_epoch))
+    epochs = max(1, int(TARGET_PLAN_FRACTION * batches_per_s * usable / steps_per_epoch))
     model = models.quadrant_cnn_lstm()
     budget = models.fit_within(
         model, x, y, seconds=MNIST_SECONDS, epochs=epochs, batch_size=BATCH, **_per_execution()
