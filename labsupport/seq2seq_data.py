@@ -9,8 +9,9 @@ a sequence of the same number of steps and so is every answer::
 
 Every character is one of :data:`VOCABULARY` and is one-hot encoded, so a batch of questions
 is ``(samples, steps, len(VOCABULARY))``. The problems are drawn without repetition from all
-``(10 ** digits) ** 2`` pairs, so the training and test problems never overlap. Everything is
-generated here, deterministically from ``seed``; nothing is downloaded.
+``(10 ** digits) ** 2`` pairs, and the split is made on unordered pairs: ``a+b`` and ``b+a``
+always land on the same side, so no test sum appears in training in either order. Everything
+is generated here, deterministically from ``seed``; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -115,8 +116,10 @@ class AdditionData:
 def addition(n_train: int, n_test: int, *, digits: int = 2, seed: int = 0) -> AdditionData:
     """``n_train`` training and ``n_test`` test additions, all different, drawn with ``seed``.
 
-    The numbers run from 0 to ``10 ** digits - 1``; ``a+b`` and ``b+a`` count as two
-    problems. Raises ``ValueError`` when more problems are asked for than there are.
+    The numbers run from 0 to ``10 ** digits - 1``; ``a+b`` and ``b+a`` are two questions, but
+    the split keeps them together: when one of them is a test question, the other is a test
+    question too or is not used at all, so no test sum appears in training in either order.
+    Raises ``ValueError`` when more problems are asked for than there are.
     """
     if digits < 1:
         raise ValueError("digits must be at least 1")
@@ -129,14 +132,33 @@ def addition(n_train: int, n_test: int, *, digits: int = 2, seed: int = 0) -> Ad
             f"{n_train + n_test:,} were asked for"
         )
     rng = np.random.default_rng(seed)
-    pairs = rng.choice(top * top, size=n_train + n_test, replace=False)
-    a, b = np.divmod(pairs, top)
-    questions = [f"{x}+{y}" for x, y in zip(a.tolist(), b.tolist(), strict=True)]
-    answers = [str(x + y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+    # The unordered pairs {a, b}, a <= b, in a random order, each with its one or two
+    # questions (a+b and b+a) in a random order.
+    a, b = np.triu_indices(top)
+    groups = []
+    for k in rng.permutation(len(a)).tolist():
+        x, y = int(a[k]), int(b[k])
+        groups.append([(x, y)] if x == y else [(x, y), (y, x)][:: rng.choice([1, -1])])
+    # Test: whole pairs only, in the random order, skipping a pair of two when one place is
+    # left (a pair a+a, of one question, fills it).
+    test, rest = [], []
+    for group in groups:
+        if len(test) + len(group) <= n_test:
+            test.extend(group)
+        else:
+            rest.append(group)
+    if len(test) < n_test:
+        raise ValueError(f"cannot draw {n_test:,} test problems in whole pairs")
+    # Training: the remaining pairs; the last may give only one of its two questions, and the
+    # other is then left out, never put in the test set.
+    train = [pair for group in rest for pair in group][:n_train]
+    order_train, order_test = rng.permutation(len(train)), rng.permutation(len(test))
+    train = [train[i] for i in order_train.tolist()]
+    test = [test[i] for i in order_test.tolist()]
     return AdditionData(
         digits=digits,
-        train_questions=questions[:n_train],
-        train_answers=answers[:n_train],
-        test_questions=questions[n_train:],
-        test_answers=answers[n_train:],
+        train_questions=[f"{x}+{y}" for x, y in train],
+        train_answers=[str(x + y) for x, y in train],
+        test_questions=[f"{x}+{y}" for x, y in test],
+        test_answers=[str(x + y) for x, y in test],
     )

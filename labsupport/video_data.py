@@ -2,7 +2,8 @@
 
 Each clip is ``frames`` pictures of a ``canvas`` × ``canvas`` black square with one MNIST digit,
 shrunk to half size, sliding in a straight line. The label is the direction it moves. Every
-frame taken alone shows a digit somewhere; only the order of the frames says where it is going.
+frame taken alone shows a digit somewhere. The frames without their order still show whether it
+moves along a row or a column; only their order tells left from right and up from down.
 """
 
 from __future__ import annotations

@@ -35,6 +35,28 @@ def test_deterministic_disjoint_and_seed_dependent():
     assert not set(one.train_questions) & set(one.test_questions)
 
 
+def mirror(question):
+    left, right = question.split("+")
+    return f"{right}+{left}"
+
+
+@pytest.mark.parametrize(
+    ("n_train", "n_test", "digits", "seed"),
+    [(9_000, 1_000, 2, 0), (1_000, 1_000, 2, 0), (300, 51, 2, 4), (95, 5, 1, 0), (40, 7, 1, 3)],
+)
+def test_no_test_sum_is_in_training_in_either_order(n_train, n_test, digits, seed):
+    data = s2s.addition(n_train, n_test, digits=digits, seed=seed)
+    assert len(data.train_questions) == n_train and len(data.test_questions) == n_test
+    train = set(data.train_questions)
+    assert not {mirror(q) for q in data.test_questions} & train
+    assert not set(data.test_questions) & train
+    # the split is not trivially one-sided: some test questions come with their mirror
+    assert (
+        any(mirror(q) in set(data.test_questions) and mirror(q) != q for q in data.test_questions)
+        or n_test < 10
+    )
+
+
 def test_all_problems_can_be_drawn_but_not_more():
     data = s2s.addition(95, 5, digits=1, seed=0)
     assert len(set(data.train_questions + data.test_questions)) == 100
