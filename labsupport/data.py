@@ -101,6 +101,8 @@ class MnistData:
     """One of ``"path"``, ``"keras-cache"``, ``"keras-download"``, ``"bundled-sample"``."""
     location: str
     """The file that was read, or a description of it."""
+    named_by: str = ""
+    """For ``source == "path"``: ``"argument"`` (the ``path`` argument) or ``MNIST_ENV``."""
 
     @property
     def is_full(self) -> bool:
@@ -109,14 +111,27 @@ class MnistData:
 
     @property
     def note(self) -> str:
-        """A one-line description of the source, for the reader."""
+        """A one-line description of the source, for the reader.
+
+        It says in words where the data came from and names the file, never its directory, so
+        that a notebook's output holds no path of the machine it ran on.
+        """
         sizes = f"{len(self.x_train):,} training and {len(self.x_test):,} test images"
         if self.source == "bundled-sample":
             return (
                 f"MNIST source: the small sample bundled with labsupport ({sizes}); "
                 f"point {MNIST_ENV} at a full mnist.npz for the whole data set. {MNIST_CREDIT}"
             )
-        return f"MNIST source: {self.source} ({self.location}), {sizes}."
+        where = {
+            "path": (
+                f"the file {MNIST_ENV} names"
+                if self.named_by == MNIST_ENV
+                else "the file passed to load_mnist"
+            ),
+            "keras-cache": "Keras's download cache",
+            "keras-download": "a Keras download, now in Keras's cache",
+        }.get(self.source, self.source)
+        return f"MNIST source: {where} ({Path(self.location).name}), {sizes}."
 
 
 def read_mnist_npz(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
@@ -213,10 +228,13 @@ def load_mnist(
     explicit = path if path is not None else os.environ.get(MNIST_ENV) or None
     if explicit is not None:
         where = Path(explicit).expanduser()
+        origin = "argument" if path is not None else MNIST_ENV
         if not where.is_file():
-            origin = "path" if path is not None else f"{MNIST_ENV}"
-            raise FileNotFoundError(f"MNIST file given by {origin} does not exist: {where}")
-        result = MnistData(**read_mnist_npz(where), source="path", location=str(where))
+            given_by = "path" if path is not None else MNIST_ENV
+            raise FileNotFoundError(f"MNIST file given by {given_by} does not exist: {where}")
+        result = MnistData(
+            **read_mnist_npz(where), source="path", location=str(where), named_by=origin
+        )
     elif keras_cache_path().is_file():
         cache = keras_cache_path()
         result = MnistData(**read_mnist_npz(cache), source="keras-cache", location=str(cache))
@@ -291,7 +309,9 @@ def width_stacked_sequences(images: np.ndarray) -> np.ndarray:
     """The layout of the original question, channels last: (n, 4, 56, 14, 1).
 
     Step ``t`` stacks the ``t``-th quadrant of all four reading orders (1234, 4321, 1324,
-    4231) on top of each other, so each step is a 56 × 14 picture.
+    4231) on top of each other, so each step is a 56 × 14 picture: 56 rows, 14 columns. The
+    name is older than this docstring: the orders are stacked along the height (axis 2), the
+    way the question's ``(60000, 4, 1, 56, 14)`` array holds them, not along the width.
     """
     per_order = [quadrant_sequences(images, order) for order in READING_ORDERS]
     return np.concatenate(per_order, axis=2)

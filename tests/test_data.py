@@ -85,13 +85,19 @@ def test_explicit_path_comes_first(no_sources, capsys):
     mnist = data.load_mnist(path)
     assert mnist.source == "path" and mnist.location == str(path)
     assert mnist.x_train.shape == (20, 28, 28)
-    assert "MNIST source: path" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "MNIST source: the file passed to load_mnist (mine.npz)" in out
+    assert str(no_sources) not in out  # the note names the file, not the machine's folders
 
 
-def test_environment_variable_is_used(no_sources, monkeypatch):
+def test_environment_variable_is_used(no_sources, monkeypatch, capsys):
     path = _write_mnist(no_sources / "env.npz")
     monkeypatch.setenv(data.MNIST_ENV, str(path))
-    assert data.load_mnist(verbose=False).source == "path"
+    mnist = data.load_mnist()
+    assert mnist.source == "path" and mnist.named_by == data.MNIST_ENV
+    out = capsys.readouterr().out
+    assert "MNIST source: the file LABSUPPORT_MNIST names (env.npz)" in out
+    assert str(no_sources) not in out
 
 
 def test_missing_explicit_file_is_an_error(no_sources, monkeypatch):
@@ -108,6 +114,8 @@ def test_keras_cache_is_second(no_sources):
     _write_mnist(cache)
     mnist = data.load_mnist(verbose=False)
     assert mnist.source == "keras-cache" and mnist.location == str(cache)
+    assert mnist.note.startswith("MNIST source: Keras's download cache (mnist.npz), 20 training")
+    assert str(no_sources) not in mnist.note
 
 
 def test_keras_download_is_third(no_sources, monkeypatch):
@@ -118,7 +126,9 @@ def test_keras_download_is_third(no_sources, monkeypatch):
         "y_test": np.zeros(2, np.uint8),
     }
     monkeypatch.setattr(data, "_keras_download", lambda: fake)
-    assert data.load_mnist(verbose=False).source == "keras-download"
+    mnist = data.load_mnist(verbose=False)
+    assert mnist.source == "keras-download"
+    assert mnist.note.startswith("MNIST source: a Keras download, now in Keras's cache (mnist.npz)")
 
 
 def test_bundled_sample_is_last(no_sources, capsys):

@@ -73,7 +73,8 @@ register(
         32518688,
         lambda: int(_whole_model("shared").count_params()),
         "Unchanged. Keras 3 stacks the three outputs with keras.ops.stack inside a functional "
-        "model; the sources used Reshape and Concatenate layers.",
+        "model; the Q&A answer stacked the three CNN outputs into one (None, 3, features) "
+        "tensor with the Keras 2 tools of its day.",
         _CHAPTER,
     )
 )
