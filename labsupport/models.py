@@ -109,7 +109,7 @@ def naive_td_cnn_lstm(*, steps: int = 4, height: int = 56, width: int = 14) -> A
     """The original question's model, channels last, each per-image layer in TimeDistributed.
 
     Conv2D(32, 3) → Conv2D(32, 3) → MaxPooling2D(2) → Flatten, per step; Dropout; LSTM(5);
-    Dense(50); Dense(10, softmax). On the width-stacked layout (4, 56, 14, 1) the conv output
+    Dense(50); Dense(10, softmax). On the height-stacked layout (4, 56, 14, 1) the conv output
     per step is (26, 5, 32), the channels-last form of the question's (32, 26, 5).
     """
     keras = _keras()

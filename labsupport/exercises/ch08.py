@@ -60,10 +60,11 @@ def q1(build: Any) -> str:
                 "layers read the channel axis last unless each one is told otherwise "
                 "(data_format='channels_last' is the default), and TensorFlow's CPU "
                 "convolutions without oneDNN accept nothing else: use "
-                "keras.Input((4, 56, 14, 1)), the layout of the width-stacked data."
+                "keras.Input((4, 56, 14, 1)), the layout of the height-stacked data (four "
+                "orders one above the other)."
             )
         raise Incorrect(
-            f"Your model reads {expect.fmt_shape(in_shape)}; the width-stacked data is "
+            f"Your model reads {expect.fmt_shape(in_shape)}; the height-stacked data is "
             "(None, 4, 56, 14, 1): 4 steps of 56 × 14 pictures with one channel."
         )
     n_convs = _count(m, keras.layers.Conv2D)

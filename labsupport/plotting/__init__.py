@@ -206,7 +206,7 @@ def quadrant_sequences(sequences: Mapping[str, Any], *, title: str = ""):
 
 
 def width_stacked_steps(stacked: Any, *, title: str = ""):
-    """Draw the four steps of a width-stacked sequence, each a tall (56 × 14) picture."""
+    """Draw the four steps of a height-stacked sequence, each a tall (56 × 14) picture."""
     plt = _plt()
     fig, axes = plt.subplots(1, len(stacked), figsize=(3.2, 2.8), squeeze=False)
     for t, ax in enumerate(axes[0]):

@@ -26,7 +26,8 @@ def _training_images() -> int:
 
 
 def _data_shape_channels_first() -> tuple:
-    """The width-stacked training data, moved to channels first as the question had it."""
+    """The height-stacked training data (four orders one above the other), moved to channels
+    first as the question had it."""
     import numpy as np
 
     from labsupport.data import width_stacked_sequences
@@ -73,7 +74,7 @@ register(
 register(
     Figure(
         "F17.data_shape",
-        "MNIST quadrants: training data, four width-stacked steps, channels first",
+        "MNIST quadrants: training data, four height-stacked steps, channels first",
         (60_000, 4, 1, 56, 14),
         _data_shape_channels_first,
         "The 60,000 is MNIST's full training set (counted from the file when full MNIST is at "
