@@ -249,8 +249,8 @@ def _too_small(message: str) -> str | None:
             f"{window.group(2)} × {window.group(3)} {what}: the window no longer fits."
         )
     return (
-        "Keras could not build the model: each 'valid' convolution takes kernel - 1 pixels off "
-        "each side's length and each MaxPooling2D(2) halves it, so a 12 × 12 image runs out of "
+        "Keras could not build the model: each 'valid' convolution shortens each side by kernel "
+        "- 1 pixels and each MaxPooling2D(2) halves it, so a 12 × 12 image runs out of "
         f"pixels before the last layer.{met} Write the sizes down layer by layer. Keep the "
         'layers and let the convolutions keep the size: padding="same" (or use a smaller kernel).'
     )
