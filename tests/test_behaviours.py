@@ -60,3 +60,38 @@ def test_reloading_a_module_does_not_raise():
 
     importlib.reload(losses)
     assert "losses.squeeze_target_rank" in behaviours.BEHAVIOURS
+
+
+def test_verify_leaves_out_tensorflows_retracing_warning_and_nothing_else(monkeypatch):
+    """The ledger builds many fresh models in a row; TensorFlow then warns about retracing."""
+    import dataclasses
+    import logging
+
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("tensorflow")
+    keep = Keep()
+    monkeypatch.setattr(logger, "handlers", [*logger.handlers, keep])
+
+    def noisy():
+        logger.warning("5 out of the last 5 calls to <f at 0x7f00> %s.", behaviours.RETRACING_NOTE)
+        logger.warning("something else")
+        return "observed"
+
+    behaviours._load_all()
+    key = "sequence_length.fixed_model_reads_other_lengths"
+    quiet_key = dataclasses.replace(
+        behaviours.BEHAVIOURS[key], check=noisy, backends=("tensorflow", "jax", "torch")
+    )
+    monkeypatch.setitem(behaviours.BEHAVIOURS, key, quiet_key)
+
+    rows = behaviours.verify([key])
+
+    assert rows[0].holds and rows[0].observed == "observed", rows[0]
+    assert seen == ["something else"]
+    logger.warning("after verify: %s", behaviours.RETRACING_NOTE)  # the filter is gone again
+    assert seen[-1].startswith("after verify")
