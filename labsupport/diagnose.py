@@ -220,6 +220,18 @@ def diagnosis(exc: BaseException) -> str | None:
     return None
 
 
+def keras_said(exc: BaseException, limit: int = 300) -> str:
+    """The line of a Keras error that says what is wrong, at most ``limit`` characters.
+
+    Keras wraps a layer's error in "Exception encountered when calling …" and goes on with the
+    arguments of the failing call (tensor names that change from run to run); the bold marks
+    of its terminal output are dropped too.
+    """
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(exc).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("Exception encountered")]
+    return lines[0][:limit] if lines else "(no message)"
+
+
 def explain_error(exc: BaseException) -> Feedback:
     """Feedback on a Keras exception: the likely mistake and the fix.
 
@@ -234,14 +246,12 @@ def explain_error(exc: BaseException) -> Feedback:
             f"exc`), not a {type(exc).__name__}.",
         )
     known = diagnosis(exc)
-    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(exc).splitlines()]
-    lines = [line for line in lines if line and not line.startswith("Exception encountered")]
-    said = lines[0] if lines else "(no message)"
+    said = keras_said(exc)
     if known is None:
         return Feedback(
             "diagnose",
             "explain",
-            f"Keras said ({type(exc).__name__}): {said[:300]}\n\nThis is not one of the errors "
+            f"Keras said ({type(exc).__name__}): {said}\n\nThis is not one of the errors "
             "this book explains. Print every layer's output shape (model.summary() on the "
             "part that builds) and look for the layer where the shape stops being what you "
             "expect.",

@@ -166,3 +166,17 @@ def test_stacked_lstm_without_return_sequences_is_named_not_only_flatten():
         raise AssertionError("Keras built a stack whose second LSTM reads 2D input")
     assert found and "return_sequences=True" in found and "RepeatVector" in found, found
     assert "'decoder'" in found
+
+
+def test_keras_said_keeps_the_line_that_says_what_is_wrong():
+    wrapped = ValueError(
+        "Exception encountered when calling Reshape.call().\n\n"
+        "\x1b[1mThe total size of the tensor must be unchanged. Received: input_shape=(26, 5, 32), "
+        "target_shape=(4, 288)\x1b[0m\n\n"
+        "Arguments received by Reshape.call():\n  • args=('<KerasTensor name=keras_tensor_15>',)"
+    )
+    said = diagnose.keras_said(wrapped)
+    assert said.startswith("The total size of the tensor must be unchanged.")
+    assert "\x1b" not in said and "keras_tensor" not in said
+    assert diagnose.keras_said(ValueError("x" * 500)) == "x" * 300
+    assert diagnose.keras_said(ValueError("")) == "(no message)"

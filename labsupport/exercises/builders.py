@@ -34,10 +34,8 @@ def build_error(exc: BaseException, builder: str) -> Incorrect:
     known = diagnose.diagnosis(exc)
     if known:
         return Incorrect(f"Keras could not build your model. {known}")
-    text = str(exc).strip()
-    first = text.splitlines()[0][:300] if text else "(no message)"
     return Incorrect(
-        f"Calling {builder}() raised {type(exc).__name__}: {first}\n\n"
+        f"Calling {builder}() raised {type(exc).__name__}: {diagnose.keras_said(exc)}\n\n"
         f"Run {builder}() in a cell of its own to see the whole message; if it is a Keras "
         "error, build the model layer by layer and print each output shape to see where it "
         "goes wrong."
