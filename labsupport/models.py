@@ -18,8 +18,10 @@ Chapter 8 and the benchmarks share these builders, so a model is defined once:
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 QUADRANT_SHAPE = (4, 14, 14, 1)
@@ -260,3 +262,31 @@ def accuracy(model: Any, x: Any, y: Any, *, batch_size: int = 500) -> float:
     import numpy as np
 
     return float(np.mean(predicted_labels(model, x, batch_size=batch_size) == np.asarray(y)))
+
+
+RETRACING_NOTE = "triggered tf.function retracing"
+"""The start of the warning TensorFlow logs when it sees one Python function traced often."""
+
+
+class _NotRetracing(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return RETRACING_NOTE not in record.getMessage()
+
+
+@contextlib.contextmanager
+def without_retracing_warnings() -> Iterator[None]:
+    """Leave out TensorFlow's "triggered tf.function retracing" warning, and nothing else.
+
+    Each new Keras model traces its own training and predict functions once, but TensorFlow
+    counts the traces of all models together (they run the same Python function) and, from
+    the fifth, warns as if one function were traced again and again in a loop. Where a cell
+    builds several models on purpose the warning says nothing, and it holds a memory address
+    that changes from run to run.
+    """
+    logger = logging.getLogger("tensorflow")  # tf.get_logger(), without importing TensorFlow
+    quiet = _NotRetracing()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)

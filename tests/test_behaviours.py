@@ -67,6 +67,8 @@ def test_verify_leaves_out_tensorflows_retracing_warning_and_nothing_else(monkey
     import dataclasses
     import logging
 
+    from labsupport import models
+
     seen = []
 
     class Keep(logging.Handler):
@@ -78,7 +80,7 @@ def test_verify_leaves_out_tensorflows_retracing_warning_and_nothing_else(monkey
     monkeypatch.setattr(logger, "handlers", [*logger.handlers, keep])
 
     def noisy():
-        logger.warning("5 out of the last 5 calls to <f at 0x7f00> %s.", behaviours.RETRACING_NOTE)
+        logger.warning("5 out of the last 5 calls to <f at 0x7f00> %s.", models.RETRACING_NOTE)
         logger.warning("something else")
         return "observed"
 
@@ -93,5 +95,5 @@ def test_verify_leaves_out_tensorflows_retracing_warning_and_nothing_else(monkey
 
     assert rows[0].holds and rows[0].observed == "observed", rows[0]
     assert seen == ["something else"]
-    logger.warning("after verify: %s", behaviours.RETRACING_NOTE)  # the filter is gone again
+    logger.warning("after verify: %s", models.RETRACING_NOTE)  # the filter is gone again
     assert seen[-1].startswith("after verify")

@@ -19,12 +19,12 @@ Behaviours are grouped by topic, one module each; importing a module registers i
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+from labsupport import models
 
 ALL_BACKENDS = ("tensorflow", "jax", "torch")
 """The backends of Keras 3; a behaviour names those it was observed on (``Behaviour.backends``)."""
@@ -100,37 +100,10 @@ def get(key: str) -> Behaviour:
         raise KeyError(f"no behaviour {key!r}; known: {known}") from None
 
 
-RETRACING_NOTE = "triggered tf.function retracing"
-"""The start of the warning TensorFlow logs when it sees one Python function traced often."""
-
-
-class _NotRetracing(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return RETRACING_NOTE not in record.getMessage()
-
-
-@contextlib.contextmanager
-def _without_retracing_warnings() -> Iterator[None]:
-    """Leave out TensorFlow's "triggered tf.function retracing" warning while the checks run.
-
-    The checks build dozens of fresh models in a row and call ``predict`` on each. Every model
-    traces its own predict function once, but TensorFlow counts the traces of all of them
-    together (they run the same Python function) and warns as if one function were being
-    traced again and again in a loop. The warning says nothing about the behaviours checked,
-    and it holds a memory address that changes from run to run. Nothing else is filtered.
-    """
-    logger = logging.getLogger("tensorflow")  # tf.get_logger(), without importing TensorFlow
-    quiet = _NotRetracing()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
 def verify(keys: Iterable[str] | None = None) -> list[BehaviourRow]:
     """Run every behaviour's check (or the ones named) and report what each observed."""
-    with _without_retracing_warnings():
+    # The checks build dozens of fresh models in a row, each tracing its own predict once.
+    with models.without_retracing_warnings():
         return _verify(keys)
 
 
