@@ -11,6 +11,10 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 # Test workers: each runs its own TensorFlow kernel, so more cores need more memory.
 JOBS ?= 2
+# nbval waits 60 s by default for a notebook's kernel to answer. On two busy cores, with the other
+# worker training a model, a kernel can take longer than that to start; it is not a failure.
+KERNEL_STARTUP_S ?= 600
+NBVAL = --nbval-lax --nbval-kernel-startup-timeout=$(KERNEL_STARTUP_S)
 
 .PHONY: install student wheel book test test-colab test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
@@ -48,14 +52,14 @@ book: student wheel
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)
-	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -n $(JOBS) --dist loadfile
+	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(JOBS) --dist loadfile
 
 # The path of a reader with no internet and no MNIST file: every chapter in full mode on the
 # sample bundled with labsupport (no LABSUPPORT_MNIST, an empty Keras cache).
 test-offline: $(STAMP)
 	@offline_home=$$(mktemp -d) && \
 	env -u LABSUPPORT_MNIST -u LABSUPPORT_FAST KERAS_HOME=$$offline_home \
-	  $(BIN)/python -m pytest -p no:cacheprovider notebooks --nbval-lax -n $(JOBS) --dist loadfile; \
+	  $(BIN)/python -m pytest -p no:cacheprovider notebooks $(NBVAL) -n $(JOBS) --dist loadfile; \
 	status=$$?; rm -rf $$offline_home; exit $$status
 
 # Keras 3 runs on TensorFlow (what `make test` uses), JAX and PyTorch. These run every chapter in
@@ -68,14 +72,14 @@ test-backends: test-jax test-torch
 
 test-jax: $(STAMP)
 	KERAS_BACKEND=jax LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
-	  $(BACKEND_TESTS) --nbval-lax -n $(JOBS) --dist loadfile
+	  $(BACKEND_TESTS) $(NBVAL) -n $(JOBS) --dist loadfile
 
 test-torch: $(STAMP)
 	@$(BIN)/python -c "import torch" 2>/dev/null || { \
 	  echo "PyTorch is not installed: $(BIN)/pip install torch==2.13.0 (a CPU build), then again."; \
 	  exit 1; }
 	KERAS_BACKEND=torch LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
-	  $(BACKEND_TESTS) --nbval-lax -n $(JOBS) --dist loadfile
+	  $(BACKEND_TESTS) $(NBVAL) -n $(JOBS) --dist loadfile
 
 # Every chapter the way a Colab reader runs it: a fresh environment with Colab's TensorFlow,
 # Keras and NumPy and no labsupport; the first cell installs it from the uploaded wheel.

@@ -75,7 +75,18 @@ def main(argv: list[str]) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("LABSUPPORT_MNIST", "PYTHONPATH")}
     env.update(LABSUPPORT_FAST="1", TF_CPP_MIN_LOG_LEVEL="2", KERAS_HOME=str(work / "keras"))
     env.pop("LABSUPPORT_SOURCE", None)
-    pytest = [_python(venv), "-m", "pytest", "-p", "no:cacheprovider", "--nbval-lax", "-q"]
+    # nbval's 60 s default for a kernel to answer is too short on two busy cores (see Makefile).
+    startup = ["--nbval-kernel-startup-timeout", os.environ.get("KERNEL_STARTUP_S", "600")]
+    pytest = [
+        _python(venv),
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--nbval-lax",
+        *startup,
+        "-q",
+    ]
     first, rest = chapters[0].name, [c.name for c in chapters[1:]]
     status = subprocess.run([*pytest, first], cwd=work, env=env).returncode
     if status == 0:

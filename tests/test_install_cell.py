@@ -123,7 +123,11 @@ def test_chapter_1_installs_labsupport_and_runs(bare_env, tmp_path, monkeypatch)
     workdir = tmp_path / "run"
     workdir.mkdir()  # not the checkout, where ./labsupport would be importable
     NotebookClient(
-        nb, timeout=300, kernel_name="bare-venv", resources={"metadata": {"path": str(workdir)}}
+        nb,
+        timeout=300,
+        startup_timeout=600,
+        kernel_name="bare-venv",
+        resources={"metadata": {"path": str(workdir)}},
     ).execute()
 
     install = next(c for c in nb.cells if c.cell_type == "code" and "LABSUPPORT_SOURCE" in c.source)

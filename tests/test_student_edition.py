@@ -194,6 +194,7 @@ def test_student_notebook_runs_with_every_check_not_attempted(path, tmp_path, mo
     client = NotebookClient(
         student,
         timeout=600,
+        startup_timeout=600,  # a kernel can be slow to start on two busy cores
         kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )

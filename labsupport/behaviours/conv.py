@@ -63,7 +63,7 @@ def run_trial(onednn: str | None) -> dict[str, str]:
     if onednn is not None:
         env["TF_ENABLE_ONEDNN_OPTS"] = onednn
     done = subprocess.run(
-        [sys.executable, "-c", TRIAL], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", TRIAL], env=env, capture_output=True, text=True, timeout=300
     )
     if done.returncode:
         tail = done.stderr.strip().splitlines()[-1:] or ["(no message)"]
