@@ -34,7 +34,7 @@ HIDDEN_PREFIXES = ("labsupport", "__editable__", "__editable___labsupport")
 
 
 def _run(*args: str, **kwargs) -> str:
-    result = subprocess.run(args, capture_output=True, text=True, timeout=120, **kwargs)
+    result = subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
     assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout.strip()
 

@@ -85,6 +85,7 @@ def execute(path: str, timeout: int) -> dict[str, Any]:
     client = NotebookClient(
         nb,
         timeout=timeout,
+        startup_timeout=600,  # not nbclient's 60 s: a busy machine starts kernels slowly
         kernel_name="python3",
         resources={"metadata": {"path": str(nb_path.parent)}},
     )
