@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labsupport import numerics
 from labsupport.behaviours import behaviour, to_numpy
 
 CHAPTER = "05_dense_on_3d_input"
@@ -22,7 +23,7 @@ def _last_axis_only() -> str:
     model = keras.Sequential([keras.Input((2, 3)), keras.layers.Dense(4)])
     kernel, bias = model.layers[0].get_weights()
     x = np.random.default_rng(0).normal(size=(1, 2, 3)).astype("float32")
-    np.testing.assert_allclose(to_numpy(model(x)), x @ kernel + bias, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(model(x)), x @ kernel + bias, **numerics.tolerance())
     out = tuple(model.outputs[0].shape)
     assert out == (None, 2, 4), out
     return f"output {out}; kernel {kernel.shape}; equals x @ kernel + bias row by row"

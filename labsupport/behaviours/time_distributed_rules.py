@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labsupport import numerics
 from labsupport.behaviours import behaviour, to_numpy
 
 
@@ -47,7 +48,7 @@ def _same_weights_every_step() -> str:
     w, b = wrapped.layers[0].get_weights()
     h = np.random.default_rng(0).normal(size=(2, 5, 5)).astype("float32")
     by_hand = np.stack([h[:, t, :] @ w + b for t in range(5)], axis=1)
-    np.testing.assert_allclose(to_numpy(wrapped(h)), by_hand, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(wrapped(h)), by_hand, **numerics.tolerance())
     assert wrapped.count_params() == w.size + b.size == 6
     return f"kernel {w.shape}, bias {b.shape}; the output equals h_t @ w + b at all 5 steps"
 
