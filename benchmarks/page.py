@@ -393,6 +393,19 @@ def arithmetic_training_lines(results: Mapping[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- echo
 
 
+def three_ways_line(results: Mapping[str, Any]) -> str:
+    """The model and the frame size the three-ways section measured, from the results file."""
+    section = results.get("sections", {}).get("three_ways") or {}
+    if not section.get("rows"):
+        return "No three-ways runs."
+    shape = section.get("image_shape")
+    frames = " × ".join(str(int(n)) for n in shape) if shape else "an unrecorded size"
+    params = sorted({int(r["params"]) for r in section["rows"] if r.get("params") is not None})
+    count = f": {params[0]:,} parameters in each way" if len(params) == 1 else ""
+    model = section.get("cnn") or "the section's CNN and LSTM"
+    return f"Frames of {frames}, read by {model}{count}."
+
+
 def echo_line(results: Mapping[str, Any]) -> str:
     """The echo section's stopping rule, from the results file."""
     echo = results.get("sections", {}).get("echo") or {}

@@ -27,6 +27,7 @@ from benchmarks.page import (
     notebooks_plot,
     quick_warning,
     section_line,
+    three_ways_line,
 )
 from benchmarks.schema import SCHEMA_VERSION, SECTIONS, ResultsError, load, load_all, validate
 from benchmarks.tables import (
@@ -74,6 +75,7 @@ __all__ = [
     "td_cost_plot",
     "td_cost_ratio_table",
     "td_cost_table",
+    "three_ways_line",
     "three_ways_table",
     "validate",
 ]

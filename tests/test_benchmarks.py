@@ -243,6 +243,15 @@ def test_three_ways_and_echo_tables():
     tw = br.three_ways_table(sample())
     assert [r[2] for r in tw.rows] == ["shared calls", "TimeDistributed", "folded into batch"]
     assert tw.rows[1][4] == "1.00×" and tw.rows[2][4] == "0.80×"
+    results = sample()
+    results["sections"]["three_ways"].update(
+        image_shape=[64, 64, 1], cnn="frame_cnn, then LSTM(32)"
+    )
+    assert br.three_ways_line(results) == (
+        "Frames of 64 × 64 × 1, read by frame_cnn, then LSTM(32): 5 parameters in each way."
+    )
+    results["sections"]["three_ways"]["rows"] = []
+    assert br.three_ways_line(results) == "No three-ways runs."
     echo = br.echo_table(sample())
     assert echo.rows[0][2] == "900" and echo.rows[1][2] == "> 3000"
     assert echo.rows[0][-1] == "0.0490"  # four decimals at least
