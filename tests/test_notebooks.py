@@ -6,6 +6,7 @@ nbval runs the notebooks themselves; these tests read them as files.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def test_valid_and_stored_without_outputs(notebook):
         if cell.cell_type == "code":
             assert not cell.outputs, f"{path.name} cell {i} stores outputs"
             assert cell.execution_count is None, f"{path.name} cell {i} has an execution count"
+    # nbformat 4.5 cells carry ids; a cell added without one gets a random id each time the
+    # notebook is read, and the student edition made from it would never be up to date
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    missing = [i for i, cell in enumerate(raw["cells"]) if "id" not in cell]
+    assert not missing, f"{path.name}: cells {missing} have no id"
 
 
 def test_title_and_overview(notebook):

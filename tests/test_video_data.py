@@ -53,6 +53,9 @@ def test_frame_grid_and_learning_curves_draw_what_they_are_given():
     fig = video.frame_grid(clips.x, clips.names, n=3)
     assert len(fig.axes) == 3 * 6
     assert [ax.get_ylabel() for ax in fig.axes[::6]] == clips.names[:3]
+    assert [ax.get_title() for ax in fig.axes[:6]] == [f"frame {t}" for t in range(6)]
+    fig = video.frame_grid(clips.x[:, 1:], ["a", "b"], n=2, first_frame=1)  # frames 1 to 5
+    assert [ax.get_title() for ax in fig.axes[:5]] == [f"frame {t}" for t in range(1, 6)]
     history = {"accuracy": [0.3, 0.6], "val_accuracy": [0.4, 0.7]}
     fig = video.learning_curves({"a": history, "b": {"accuracy": [0.1, 0.2]}})
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]

@@ -8,10 +8,13 @@ from typing import Any
 import numpy as np
 
 
-def frame_grid(clips: Any, labels: Sequence[str], *, n: int = 4, title: str = ""):
+def frame_grid(
+    clips: Any, labels: Sequence[str], *, n: int = 4, title: str = "", first_frame: int = 0
+):
     """``n`` clips, one per row, their frames left to right; each row names its label.
 
-    ``clips`` is (clips, frames, height, width[, 1]). Returns the matplotlib figure.
+    ``clips`` is (clips, frames, height, width[, 1]). The columns are titled from
+    ``first_frame`` on (1 for frames 1 to 5 of a clip). Returns the matplotlib figure.
     """
     import matplotlib.pyplot as plt
 
@@ -30,7 +33,7 @@ def frame_grid(clips: Any, labels: Sequence[str], *, n: int = 4, title: str = ""
             ax.set_xticks([])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(f"frame {t}", fontsize=8)
+                ax.set_title(f"frame {first_frame + t}", fontsize=8)
         axes[row, 0].set_ylabel(labels[row], fontsize=9, rotation=0, ha="right", va="center")
     if title:
         fig.suptitle(title, fontsize=10)
