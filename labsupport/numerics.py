@@ -62,7 +62,7 @@ def tolerance(rtol: float = 1e-5, atol: float = 1e-6) -> dict[str, float]:
 def precision_note() -> str:
     """One line on how this device multiplies float32 matrices, with the measured error."""
     error = matmul_error()
-    if error <= FULL_FLOAT32:
+    if full_float32():
         return (
             f"float32 matrix products here are full float32: relative error {error:.0e} "
             "against float64."
