@@ -16,7 +16,7 @@ JOBS ?= 2
 KERNEL_STARTUP_S ?= 600
 NBVAL = --nbval-lax --nbval-kernel-startup-timeout=$(KERNEL_STARTUP_S)
 
-.PHONY: install student wheel book test test-colab test-offline test-backends test-jax test-torch browser-check lab lint bench clean
+.PHONY: install student wheel book test test-colab test-oldest test-onednn test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -81,20 +81,50 @@ test-torch: $(STAMP)
 	KERAS_BACKEND=torch LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
 	  $(BACKEND_TESTS) $(NBVAL) -n $(JOBS) --dist loadfile
 
-# Every chapter the way a Colab reader runs it: a fresh environment with Colab's TensorFlow,
-# Keras and NumPy and no labsupport; the first cell installs it from the uploaded wheel.
+# Every chapter the way a Colab reader runs it: a fresh environment with Colab's Python,
+# TensorFlow, Keras and NumPy and no labsupport; the first cell installs it from the uploaded
+# wheel. Colab's runtime of 2026-08: Python 3.13, TensorFlow 2.20.0, Keras 3.13.2, NumPy 2.1.3.
+# COLAB_PYTHON: python3.13 on the PATH, or pyenv's 3.13.
 COLAB_VENV ?= .venv-colab
-COLAB_PINS ?= tensorflow==2.19.1 keras==3.10.0 numpy==2.0.2 tf_keras==2.19.0
+COLAB_PINS ?= tensorflow==2.20.0 keras==3.13.2 numpy==2.1.3 tf_keras==2.20.1
+COLAB_PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python; \
+  do "$$p" -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
 COLAB_TOOLS := matplotlib psutil pytest pytest-xdist nbval ipykernel
 
 test-colab: wheel
-	@if [ "$$(cat $(COLAB_VENV)/.pins 2>/dev/null)" != "$(COLAB_PINS)" ]; then \
-	  rm -rf $(COLAB_VENV) && $(PYTHON) -m venv $(COLAB_VENV) && \
+	@test -n "$(COLAB_PYTHON)" || { echo "Colab runs Python 3.13: install it (pyenv install \
+	  3.13.0) or name one with COLAB_PYTHON=/path/to/python3.13."; exit 1; }
+	@if [ "$$(cat $(COLAB_VENV)/.pins 2>/dev/null)" != "$(COLAB_PYTHON) $(COLAB_PINS)" ]; then \
+	  rm -rf $(COLAB_VENV) && $(COLAB_PYTHON) -m venv $(COLAB_VENV) && \
 	  $(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip && \
 	  $(COLAB_VENV)/bin/python -m pip install --quiet $(COLAB_PINS) $(COLAB_TOOLS) && \
-	  echo "$(COLAB_PINS)" > $(COLAB_VENV)/.pins; fi
+	  echo "$(COLAB_PYTHON) $(COLAB_PINS)" > $(COLAB_VENV)/.pins; fi
 	$(BIN)/python scripts/colab_stack.py $(COLAB_VENV) book/downloads/$$($(BIN)/python -c \
 	  "from scripts.colab import wheel_name; print(wheel_name())")
+
+# The oldest stack the book supports (pyproject's keras>=3.10), the same way: Python 3.11,
+# TensorFlow 2.19.1, Keras 3.10.0 and NumPy 2.0.2.
+OLDEST_PINS ?= tensorflow==2.19.1 keras==3.10.0 numpy==2.0.2 tf_keras==2.19.0
+
+test-oldest:
+	$(MAKE) test-colab COLAB_VENV=.venv-oldest COLAB_PYTHON=$(PYTHON) COLAB_PINS="$(OLDEST_PINS)"
+
+# What depends on TensorFlow's CPU kernels (oneDNN on or off: the CPU decides unless
+# TF_ENABLE_ONEDNN_OPTS says) runs again with the setting this machine does not use by default,
+# so both kernel paths are tested on any CPU: the chapters with convolutions or close float
+# comparisons, and the tests of the advice for TensorFlow's kernel errors.
+ONEDNN_CHECKS = tests/test_diagnose.py notebooks/02_lstm_shapes_and_parameters.ipynb \
+  notebooks/05_dense_on_3d_input.ipynb notebooks/06_convolutions_and_input_size.ipynb \
+  notebooks/07_one_cnn_over_a_sequence.ipynb notebooks/08_cnn_lstm_mnist_quadrants.ipynb \
+  notebooks/10_padding_and_masks.ipynb notebooks/11_video_cnn_per_frame_or_convlstm.ipynb
+
+test-onednn: $(STAMP)
+	@other=$$(TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -c "from tensorflow.python.util import \
+	  _pywrap_util_port as p; print(0 if p.IsMklEnabled() else 1)") && \
+	echo "TensorFlow's default here: oneDNN $$([ $$other = 0 ] && echo on || echo off);" \
+	  "testing TF_ENABLE_ONEDNN_OPTS=$$other" && \
+	TF_ENABLE_ONEDNN_OPTS=$$other LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
+	  $(ONEDNN_CHECKS) $(NBVAL) -n $(JOBS) --dist loadfile
 
 # Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
 browser-check: $(STAMP)

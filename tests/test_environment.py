@@ -109,12 +109,12 @@ def test_the_environment_page_states_the_minimums_pyproject_declares():
     assert stated <= _declared(), f"the page states {sorted(stated - _declared())}"
 
 
-def test_the_environment_page_names_the_colab_versions_the_makefile_tests():
+def test_the_environment_page_names_the_colab_and_oldest_versions_the_makefile_tests():
     makefile = (ROOT / "Makefile").read_text()
-    pins = dict(
-        p.split("==") for p in re.search(r"^COLAB_PINS \?= (.*)$", makefile, re.M)[1].split()
-    )
     page = (ROOT / "book" / "environment.md").read_text()
-    named = re.search(r"TensorFlow ([\d.]+), Keras ([\d.]+) and NumPy ([\d.]+)", page)
-    assert named, "the page no longer names Colab's versions"
-    assert named.groups() == (pins["tensorflow"], pins["keras"], pins["numpy"])
+    named = re.findall(r"TensorFlow ([\d.]*\d), Keras ([\d.]*\d) and NumPy ([\d.]*\d)", page)
+    assert len(named) == 2, "the page no longer names Colab's and the oldest versions"
+    for variable, said in zip(("COLAB_PINS", "OLDEST_PINS"), named, strict=True):
+        line = re.search(rf"^{variable} \?= (.*)$", makefile, re.M)[1]
+        pins = dict(p.split("==") for p in line.split())
+        assert said == (pins["tensorflow"], pins["keras"], pins["numpy"]), variable

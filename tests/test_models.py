@@ -37,10 +37,8 @@ def test_fold_and_timedistributed_agree_at_inference():
 
 def test_fold_and_timedistributed_differ_in_training():
     """BatchNormalization sees all quadrants at once (fold) or one step's at a time (wrapper)."""
-    from labsupport.behaviours.batchnorm import fold_vs_wrapper_gaps
-
     folded, wrapped, x = _fold_and_wrapper()
-    gaps = fold_vs_wrapper_gaps(folded, wrapped, x)
+    gaps = models.fold_vs_wrapper_gaps(folded, wrapped, x)
     assert gaps["inference"] < 1e-5
     assert gaps["training"] > 1e-4 and gaps["moving_mean"] > 1e-4
     # the fold updates the moving mean once per batch, the wrapper once per step

@@ -90,8 +90,8 @@ register(
         (None, 32, 26, 5),
         _conv_output_channels_first,
         "Shape inference accepts data_format='channels_first'. Running it on a CPU depends on "
-        "TensorFlow's kernels: with oneDNN (TensorFlow's default on the book's x86 Linux "
-        "machine) it runs; TensorFlow's own kernels (TF_ENABLE_ONEDNN_OPTS=0) refuse it, "
+        "TensorFlow's kernels: with oneDNN on (TF_ENABLE_ONEDNN_OPTS=1) it runs; TensorFlow's "
+        "own kernels (oneDNN off, TF_ENABLE_ONEDNN_OPTS=0) refuse it; unset, the CPU decides; "
         "'only supports the NHWC tensor format'. Channels last, Keras's default, runs on both "
         "and gives (None, 26, 5, 32) per step.",
         _CHAPTER,
