@@ -29,6 +29,7 @@ from benchmarks.page import (
     section_line,
     three_ways_line,
 )
+from benchmarks.reference import td_cost_caption, td_cost_lines, td_cost_plot
 from benchmarks.schema import SCHEMA_VERSION, SECTIONS, ResultsError, load, load_all, validate
 from benchmarks.tables import (
     Table,
@@ -40,7 +41,6 @@ from benchmarks.tables import (
     td_cost_table,
     three_ways_table,
 )
-from labsupport.bench_report import td_cost_caption, td_cost_lines, td_cost_plot
 
 __all__ = [
     "SCHEMA_VERSION",

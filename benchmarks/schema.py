@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from labsupport.bench_report import (
+from benchmarks.reference import (
     MACHINE_KEYS,
     find_results_dir,
     machine_id,

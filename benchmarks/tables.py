@@ -6,9 +6,9 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from benchmarks.reference import td_rows
 from benchmarks.schema import machine_text, section_machine
 from benchmarks.targets import NOT_MEASURED, evaluate_targets
-from labsupport.bench_report import td_rows
 
 MNIST_MODEL_LABELS = {
     "quadrant_cnn_lstm": "chapter 8's model: CNN per quadrant + LSTM(64) (folded)",

@@ -68,6 +68,7 @@ def test_a_failed_section_needs_no_numbers():
 
 def test_committed_results_are_valid():
     found = sorted((ROOT / "benchmarks" / "results").glob("*.json"))
+    assert found, "no committed results: the Benchmarks page would be empty"
     for path in found:
         results = br.load(path)
         assert path.stem == results["device_kind"]

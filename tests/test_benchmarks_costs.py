@@ -7,8 +7,8 @@ import json
 import pytest
 
 from benchmarks import common, limits, numbers, run, schema
+from benchmarks import reference as bench_report
 from benchmarks import report as br
-from labsupport import bench_report
 from tests.bench_samples import (
     ROOT,
     fake_sections,

@@ -164,3 +164,13 @@ def test_no_solution_names_used_later(notebook):
             used = {n.id for n in ast.walk(ast.parse(later.source)) if isinstance(n, ast.Name)}
             clash = names & used
             assert not clash, f"{path.name}: a later cell uses {clash} from a solution cell"
+
+
+def test_every_chapter_and_page_is_in_the_table_of_contents():
+    """The book is built with only_build_toc_files: a page missing from _toc.yml is dropped."""
+    listed = set(re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8")))
+    listed.add(re.search(r"^root:\s*(\S+)", (ROOT / "_toc.yml").read_text(), re.M)[1])
+    pages = {f"notebooks/{p.stem}" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    pages |= {f"book/{p.stem}" for p in (ROOT / "book").glob("*.md")}
+    assert pages - listed == set(), f"not in _toc.yml: {sorted(pages - listed)}"
+    assert listed - pages == set(), f"_toc.yml lists missing pages: {sorted(listed - pages)}"

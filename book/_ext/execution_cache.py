@@ -8,12 +8,17 @@ cells call, so this extension picks the cache directory from everything else the
 * the Keras backend (``KERAS_BACKEND``, TensorFlow when unset);
 * the MNIST data, the full file (``LABSUPPORT_MNIST`` or the Keras cache) or the sample
   bundled with labsupport;
-* a hash of the sources of ``labsupport`` and ``benchmarks`` (results included) and of the
-  installed package versions.
+* a hash of the sources of ``labsupport`` (all that the chapters import from the repository)
+  and of the installed package versions.
 
 A change to any of them gives a new directory, and so a new Sphinx configuration value, on
 which Sphinx reads every page again and the pages run afresh; going back to an earlier state
 finds its cache again. Older caches of the same mode and data are deleted.
+
+Two pages read what others produced, and are read and written on every build: the Benchmarks
+page, which shows ``benchmarks/results`` (it runs afresh each time: ``execution_mode: force``
+in its front matter, a few seconds), so that ``make bench`` re-runs no chapter; and the claims
+ledger, which pastes what the chapters recorded.
 
 ``BOOK_EXECUTE`` (``cache``, ``force``, ``auto`` or ``off``) overrides ``execute_notebooks``
 for one build: ``make book BOOK_EXECUTE=force`` runs every page, as CI does.
@@ -28,7 +33,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("labsupport", "benchmarks")
+SOURCES = ("labsupport",)
+ALWAYS_READ = ("book/benchmarks", "book/ledger")
+"""Pages that show what others produced: read again on every build."""
 MODES = ("cache", "force", "auto", "off")
 
 
@@ -89,8 +96,13 @@ def _choose(app, config) -> None:
     config.nb_execution_cache_path = str(cache_directory(Path(app.outdir).parent))
 
 
+def _always_read(app, env, added, changed, removed) -> list[str]:
+    return [doc for doc in ALWAYS_READ if doc in env.found_docs]
+
+
 def setup(app):
     # before myst-nb reads its configuration (builder-inited), and before Sphinx compares the
     # configuration with the one of the last build to decide which pages to read again
     app.connect("config-inited", _choose)
+    app.connect("env-get-outdated", _always_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

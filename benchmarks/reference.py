@@ -1,12 +1,10 @@
 """The committed reference result of chapter 7's measurement of ``TimeDistributed(Dense)``.
 
-``make bench`` (the ``benchmarks`` folder of the repository) measures what
-``TimeDistributed(Dense)`` costs from 4 to 1,024 steps and writes it to
-``benchmarks/results/cpu.json``. Chapter 7 and the cheat sheet show that reference result beside
-the reader's own measurement; this module finds the file, reads its ``td_cost`` section and turns
-it into sentences and a plot. Everything else about the benchmark results (the file's schema,
-the other sections, the book's Benchmarks page) lives in the repository's ``benchmarks``
-package, which the installed ``labsupport`` does not need.
+``make bench`` measures what ``TimeDistributed(Dense)`` costs from 4 to 1,024 steps and writes it
+to ``benchmarks/results/cpu.json``. The Benchmarks page shows that reference result; chapter 7
+and the cheat sheet link to it beside the reader's own measurement. This module finds the file,
+reads its ``td_cost`` section and turns it into sentences and a plot. ``labsupport``, which
+learners install, reads no benchmark result.
 
 Nothing here measures or imports Keras.
 """
