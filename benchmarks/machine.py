@@ -7,6 +7,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,45 @@ def package_version(module: str) -> str | None:
         return None
 
 
+def onednn() -> str | None:
+    """Whether TensorFlow uses oneDNN's CPU kernels in a fresh Python with this environment:
+    ``"on"``, ``"off"``, or None without TensorFlow. The CPU decides unless
+    ``TF_ENABLE_ONEDNN_OPTS`` is set, and convolutions train at different speeds either way."""
+    if importlib.util.find_spec("tensorflow") is None:
+        return None
+    probe = "from labsupport.config import onednn_state; print(onednn_state())"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+        )
+    except (subprocess.SubprocessError, OSError):
+        return None
+    said = out.stdout.strip().splitlines()[-1:] if out.returncode == 0 else []
+    return said[0] if said and said[0] in ("on", "off") else None
+
+
+def commit() -> str | None:
+    """The repository's commit, with ``+changes`` when the work tree differs from it."""
+    git = shutil.which("git")
+    root = Path(__file__).resolve().parents[1]
+    if not git or not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(
+            [git, "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [git, "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return None
+    return (head + ("+changes" if dirty else "")) or None
+
+
 def machine_info() -> dict[str, Any]:
     info: dict[str, Any] = {
         "cpu_model": cpu_model(),
@@ -95,6 +135,8 @@ def machine_info() -> dict[str, Any]:
         "keras": package_version("keras"),
         "numpy": package_version("numpy"),
         "platform": platform.platform(),
+        "onednn": onednn(),
+        "commit": commit(),
     }
     try:
         info["load_average"] = list(os.getloadavg())

@@ -27,8 +27,10 @@ def find_results_dir(start: str | Path | None = None) -> Path:
     raise FileNotFoundError(f"no benchmarks/results folder at or above {here}")
 
 
-MACHINE_KEYS = ("cpu_model", "logical_cores", "memory_gb", "gpus")
-"""What names a machine. Each section records these, so one file can hold several machines."""
+MACHINE_KEYS = ("cpu_model", "logical_cores", "memory_gb", "gpus", "onednn", "commit")
+"""What names a machine and the code it ran. Each section records these, so one file can hold
+several machines; ``onednn`` (TensorFlow's CPU kernels, "on" or "off") and ``commit`` are
+absent from results written before they were recorded."""
 
 
 def machine_id(machine: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -45,9 +47,10 @@ def section_machine(results: Mapping[str, Any], name: str) -> dict[str, Any]:
 def machine_text(machine: Mapping[str, Any]) -> str:
     """``CPU model, N logical cores`` (and the GPUs, if any)."""
     gpus = machine.get("gpus") or []
-    return f"{machine.get('cpu_model', '?')}, {machine.get('logical_cores', '?')} logical cores" + (
-        f", GPU {', '.join(gpus)}" if gpus else ""
-    )
+    text = f"{machine.get('cpu_model', '?')}, {machine.get('logical_cores', '?')} logical cores"
+    text += f", GPU {', '.join(gpus)}" if gpus else ""
+    text += f", oneDNN {machine['onednn']}" if machine.get("onednn") else ""
+    return text + (f", commit {machine['commit']}" if machine.get("commit") else "")
 
 
 def td_rows(results: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -59,7 +59,9 @@ def check_keras() -> str:
 
     Returns the version and the backend in use, e.g. ``"3.15.1 (backend: jax)"``; the backend
     is the one ``KERAS_BACKEND`` names (``tensorflow``, ``jax`` or ``torch``), TensorFlow when
-    it is not set.
+    it is not set. On TensorFlow it also says whether its CPU kernels are oneDNN's
+    (``"3.15.1 (backend: tensorflow, oneDNN on)"``): TensorFlow decides that from the CPU
+    unless ``TF_ENABLE_ONEDNN_OPTS`` is set, and some results depend on it (chapter 8).
     """
     try:
         import keras
@@ -81,7 +83,19 @@ def check_keras() -> str:
             "carry over, but shapes print differently, errors read differently and some checks "
             "here will not run."
         )
-    return f"{version} (backend: {keras.backend.backend()})"
+    backend = keras.backend.backend()
+    onednn = onednn_state() if backend == "tensorflow" else None
+    return f"{version} (backend: {backend}" + (f", oneDNN {onednn})" if onednn else ")")
+
+
+def onednn_state() -> str | None:
+    """``"on"`` or ``"off"``: whether TensorFlow runs its CPU kernels through oneDNN in this
+    process, as TensorFlow itself reports it; None without TensorFlow."""
+    try:
+        from tensorflow.python.util import _pywrap_util_port  # no public call reports it
+    except ImportError:
+        return None
+    return "on" if _pywrap_util_port.IsMklEnabled() else "off"
 
 
 def glue(name: str, value, display: bool = True) -> None:

@@ -93,5 +93,13 @@ def test_the_book_caches_locally_and_ci_runs_everything():
 def test_the_pages_that_show_others_results_are_read_on_every_build():
     env = SimpleNamespace(found_docs={"book/benchmarks", "book/ledger", "notebooks/01_x"})
     assert cache._always_read(None, env, set(), set(), set()) == ["book/benchmarks", "book/ledger"]
-    front = (ROOT / "book" / "benchmarks.md").read_text().split("---")[1]
-    assert yaml.safe_load(front)["mystnb"]["execution_mode"] == "force"
+    page = (ROOT / "book" / "benchmarks.md").read_text()
+    for mode, forced in (("cache", True), ("off", False), ("force", False)):
+        source = [page]
+        app = SimpleNamespace(config=SimpleNamespace(nb_execution_mode=mode))
+        cache._run_afresh(app, "book/benchmarks", source)
+        front = yaml.safe_load(source[0].split("---")[1])
+        assert (front.get("mystnb") == {"execution_mode": "force"}) is forced, mode
+        other = [page]
+        cache._run_afresh(app, "notebooks/01_x", other)
+        assert other == [page]

@@ -27,6 +27,24 @@ def test_check_keras_accepts_keras_3():
     assert int(labsupport.check_keras().split(".")[0]) >= 3
 
 
+def test_check_keras_says_the_backend_and_on_tensorflow_what_tensorflow_says_of_onednn():
+    import os
+
+    import keras
+
+    said = labsupport.check_keras()
+    assert f"backend: {keras.backend.backend()}" in said
+    if keras.backend.backend() != "tensorflow":
+        assert "oneDNN" not in said
+        return
+    from tensorflow.python.util import _pywrap_util_port
+
+    assert f"oneDNN {'on' if _pywrap_util_port.IsMklEnabled() else 'off'}" in said
+    setting = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    if setting in ("0", "1"):  # set by hand, or by `make test-onednn`: TensorFlow obeys it
+        assert f"oneDNN {'on' if setting == '1' else 'off'}" in said
+
+
 def test_check_keras_explains_keras_2(monkeypatch):
     import keras
 

@@ -174,3 +174,18 @@ def test_every_chapter_and_page_is_in_the_table_of_contents():
     pages |= {f"book/{p.stem}" for p in (ROOT / "book").glob("*.md")}
     assert pages - listed == set(), f"not in _toc.yml: {sorted(pages - listed)}"
     assert listed - pages == set(), f"_toc.yml lists missing pages: {sorted(listed - pages)}"
+
+
+def test_answers_stay_hidden_until_the_reader_opens_them(notebook):
+    """In the book a check's verdict ("✔ Correct … 146") and a reveal cell's output would give
+    the answer away below the collapsed solution: they sit behind a toggle too."""
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        before = nb.cells[i - 1] if i else None
+        reveal = before is not None and "let Keras answer" in before.get("source", "")
+        if CHECK_CALL.search(cell.source) or reveal:
+            assert "hide-output" in tags(cell), (
+                f"{path.name}, cell {cell.get('id')}: tag it hide-output: {cell.source[:60]!r}"
+            )

@@ -16,9 +16,10 @@ which Sphinx reads every page again and the pages run afresh; going back to an e
 finds its cache again. Older caches of the same mode and data are deleted.
 
 Two pages read what others produced, and are read and written on every build: the Benchmarks
-page, which shows ``benchmarks/results`` (it runs afresh each time: ``execution_mode: force``
-in its front matter, a few seconds), so that ``make bench`` re-runs no chapter; and the claims
-ledger, which pastes what the chapters recorded.
+page, which shows ``benchmarks/results`` (with the execution cache on, it runs afresh each
+time, a few seconds: :func:`_run_afresh` sets its ``execution_mode`` to ``force``), so that
+``make bench`` re-runs no chapter; and the claims ledger, which pastes what the chapters
+recorded.
 
 ``BOOK_EXECUTE`` (``cache``, ``force``, ``auto`` or ``off``) overrides ``execute_notebooks``
 for one build: ``make book BOOK_EXECUTE=force`` runs every page, as CI does.
@@ -36,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("labsupport",)
 ALWAYS_READ = ("book/benchmarks", "book/ledger")
 """Pages that show what others produced: read again on every build."""
+RUN_AFRESH = ("book/benchmarks",)
+"""Pages whose outputs come from files the cache key leaves out: never taken from the cache."""
 MODES = ("cache", "force", "auto", "off")
 
 
@@ -100,9 +103,18 @@ def _always_read(app, env, added, changed, removed) -> list[str]:
     return [doc for doc in ALWAYS_READ if doc in env.found_docs]
 
 
+def _run_afresh(app, docname, source) -> None:
+    """With the cache on, a page of :data:`RUN_AFRESH` runs anyway (myst-nb's file-level
+    ``execution_mode``, set in its front matter as it is read); other modes are left alone."""
+    if docname in RUN_AFRESH and app.config.nb_execution_mode == "cache":
+        if source[0].startswith("---\n") and "\nmystnb:" not in source[0]:
+            source[0] = source[0].replace("---\n", "---\nmystnb:\n  execution_mode: force\n", 1)
+
+
 def setup(app):
     # before myst-nb reads its configuration (builder-inited), and before Sphinx compares the
     # configuration with the one of the last build to decide which pages to read again
     app.connect("config-inited", _choose)
     app.connect("env-get-outdated", _always_read)
+    app.connect("source-read", _run_afresh)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

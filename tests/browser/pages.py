@@ -189,6 +189,18 @@ def check_chapter(page: Path, tree: Element, notebook: Path | None) -> tuple[lis
             problems.append("a hide-input toggle has no 'Show code cell source' label")
         if not any(d is details[0] for d in _ancestors_of_inputs(cell)):
             problems.append("a hide-input cell's code is not inside its toggle")
+    for cell in tree.find_all("div", "cell", "tag_hide-output"):
+        toggles = [d for d in cell.find_all("details") if "hide" in d.classes]
+        if not toggles:
+            problems.append("a hide-output cell has no <details class='hide ...'> toggle")
+        elif any("open" in d.attrs for d in toggles):
+            problems.append("a hide-output toggle is open in the HTML")
+    for output in outputs:  # a check's verdict gives the answer away: only behind a toggle
+        if "✔ Correct" in output.all_text() and not any(
+            d.tag == "details" and "hide" in d.classes and "open" not in d.attrs
+            for d in output.ancestors()
+        ):
+            problems.append(f"a verdict is visible without a click: {output.all_text()[:60]!r}")
     solutions = solution_cells(tree)
     not_hidden = [c for c in solutions if "tag_hide-input" not in c.classes]
     if not_hidden:
