@@ -247,8 +247,12 @@ BEHAVIOURS = (
     Behaviour(
         "masks.loss_averages_real_steps",
         (
-            "With a mask on the output, Keras's loss is the mean of the per-step errors over "
-            "the real steps only; without it, over every step, padding included."
+            "Keras's loss averages the per-step errors over the real steps only when the "
+            "model's output carries a mask, and over every step, padding included, when it "
+            "does not. A per-step sample_weight of 1 at the real steps and 0 at the padding, "
+            "with reduction='mean_with_sample_weight', gives the mean over the real steps on "
+            "every Keras version, mask or not; the default reduction divides the weighted sum "
+            "by every step."
         ),
         "10_padding_and_masks",
     ),
@@ -260,16 +264,23 @@ BEHAVIOURS = (
     Behaviour(
         "masks.lstm_sequences_pass_mask",
         (
-            "LSTM(return_sequences=True) passes the mask on to the next layer, and "
-            "TimeDistributed(Dense(1)) after it passes it on too."
+            "Whether LSTM(return_sequences=True), and TimeDistributed(Dense(1)) after it, "
+            "pass the mask on to the next layer depends on the Keras version: Keras 3.10 to "
+            "3.15 pass it on; keras-team/keras PR #23235 (on master, for 3.16) sets "
+            "supports_masking = False on RNN, Bidirectional and TimeDistributed, whose outputs "
+            "then carry no mask, and Keras warns that the mask is destroyed. Either way the "
+            "LSTM uses the mask it is given."
         ),
         "10_padding_and_masks",
     ),
     Behaviour(
         "masks.masked_step_repeats_last_output",
         (
-            "At a masked step an LSTM(return_sequences=True) leaves its state alone and "
-            "repeats the output of the last real step."
+            "At a masked step an LSTM(return_sequences=True) leaves its state alone, and its "
+            "output there depends on the kernel: the last real step's output, repeated "
+            "(Keras's own step-by-step loop: TensorFlow on a CPU, JAX on any device), or zeros"
+            " (TensorFlow's cuDNN kernel on a GPU, and the LSTMs of a Bidirectional, which "
+            "asks them for zeros)."
         ),
         "10_padding_and_masks",
     ),
