@@ -16,7 +16,7 @@ JOBS ?= 2
 KERNEL_STARTUP_S ?= 600
 NBVAL = --nbval-lax --nbval-kernel-startup-timeout=$(KERNEL_STARTUP_S)
 
-.PHONY: install student wheel book test test-colab test-oldest test-onednn test-offline test-backends test-jax test-torch browser-check lab lint bench clean
+.PHONY: install student wheel book test test-colab test-oldest test-onednn gpu-check test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -66,7 +66,7 @@ test-offline: $(STAMP)
 # fast mode, and the tests of what the backend reports, on the other two backends. `make install`
 # brings JAX; PyTorch is optional (a CPU build: pip install torch==2.13.0), and test-torch says so
 # when it is missing.
-BACKEND_TESTS = notebooks tests/test_config.py
+BACKEND_TESTS = notebooks tests/test_config.py tests/test_checker_probes.py
 
 test-backends: test-jax test-torch
 
@@ -139,6 +139,12 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check labsupport tests scripts benchmarks notebooks
 	$(BIN)/ruff format --check labsupport tests scripts benchmarks
+
+# Everything a GPU machine needs to run every chapter under JAX and PyTorch (fast, then full
+# mode) goes into one ignored folder carried to it, _build/gpu-check (under 64 MiB); prints its
+# size and the one command to run there. See scripts/gpu_check.py.
+gpu-check: $(STAMP)
+	$(BIN)/python scripts/gpu_check.py prepare
 
 # Measure chapters, MNIST models, the three ways, the echo models and the arithmetic limit of
 # every installed Keras backend on this machine; writes benchmarks/results/cpu.json (gpu.json

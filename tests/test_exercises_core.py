@@ -116,3 +116,76 @@ def test_hint_with_a_wrong_number_explains_itself():
         assert fb.kind == "hint"
         assert "1 to 2" in fb.message and "q1.hint(1)" in fb.message
         assert fb._repr_html_()
+
+
+# --- the call itself: how many answers, by which names, and what no exercise takes ----------
+
+
+@exercise("demo.q5", answers=("shape_guess", "count_guess"))
+def q5(shape, count):
+    """Two answers."""
+    return f"{shape} and {count}"
+
+
+def test_answers_are_named_as_the_notebook_passes_them():
+    assert q5.answers == ("shape_guess", "count_guess")
+    assert q5.usage == "demo.q5.check(shape_guess, count_guess)"
+    assert q1.answers == ("answer",)  # the checker's own names when none are given
+
+
+def test_answer_names_must_match_the_checker():
+    import pytest
+
+    with pytest.raises(ValueError, match="2 answer names"):
+        exercise("demo.q6", answers=("a", "b"))(lambda only: None)
+
+
+def test_a_wrong_number_of_answers_says_what_check_takes():
+    for call in [(1,), (1, 2, 3)]:
+        fb = q5.check(*call)
+        assert fb.outcome is Outcome.INCORRECT, fb
+        assert "demo.q5.check takes 2 answers: demo.q5.check(shape_guess, count_guess)" in (
+            fb.message
+        )
+        assert "the cell that made your answer" not in fb.message
+    assert "count_guess is missing" in q5.check(1).message
+    assert "It was given 3" in q5.check(1, 2, 3).message
+    fb = q5.check()
+    assert fb.outcome is Outcome.NOT_ATTEMPTED and "demo.q5.check(shape_guess" in fb.message
+
+
+def test_answers_by_name():
+    assert q5.check(shape_guess=1, count_guess=2).message == "1 and 2"
+    assert q5.check(1, count_guess=2).message == "1 and 2"
+    fb = q5.check(1, shape=2)
+    assert fb.outcome is Outcome.INCORRECT and "no answer called 'shape'" in fb.message
+    fb = q5.check(1, 2, shape_guess=3)
+    assert fb.outcome is Outcome.INCORRECT and "given twice" in fb.message
+
+
+def test_what_no_exercise_takes_is_refused_before_the_checker_runs():
+    import numpy as np
+
+    cases = [
+        (float("nan"), "is nan"),
+        (np.float32("inf"), "is inf"),
+        (-float("inf"), "is -inf"),
+        (np.array([1.0, np.nan]), "holds nan"),
+        (1 + 2j, "complex number (1+2j)"),
+        (np.array([1 + 0j]), "holds complex numbers"),
+    ]
+    for value, phrase in cases:
+        fb = q1.check(value)
+        assert fb.outcome is Outcome.INCORRECT, (value, fb)
+        assert phrase in fb.message and fb.message.startswith("answer "), (value, fb.message)
+
+
+def test_hint_with_odd_values():
+    import numpy as np
+
+    for bad in (float("inf"), -float("inf"), 1 + 0j, int, True):
+        fb = q1.hint(bad)
+        assert "1 to 2" in fb.message, (bad, fb.message)
+    assert "second" in q1.hint(np.int64(2)).message
+    assert "second" in q1.hint(10**400).message  # clamped, not an OverflowError
+    assert "one number" in q1.hint(1, 2).message

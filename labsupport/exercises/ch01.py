@@ -20,6 +20,7 @@ y_121 = seq.reshape(5, 1)     # one target value per sample
 
 @exercise(
     "ch01.q1",
+    answers=("x_121", "y_121"),
     hints=(
         "An LSTM reads 3D input: (samples, steps, features). In the one-to-one framing every "
         "value is a sample of its own, and each sample is one step of one feature.",
@@ -87,6 +88,7 @@ model_121 = keras.Sequential([
 
 @exercise(
     "ch01.q2",
+    answers=("model_121",),
     hints=(
         "keras.Input takes the shape of one sample, without the batch axis: (steps, features).",
         "The model is keras.Input((1, 1)), then an LSTM with 5 units, then a Dense layer with "
@@ -135,6 +137,14 @@ def _one_to_one(m: Any) -> str:
             f"Your model has {total} parameters; LSTM(5) then Dense(1) on one feature has 146. "
             "Look for an extra layer."
         )
+    expect.behaves(
+        m,
+        targets=echo_sequence(5).reshape(5, 1),
+        fixes={
+            "output": "The echo's targets are plain numbers: end with layers.Dense(1), without "
+            "an activation."
+        },
+    )
     return "140 parameters in the LSTM and 6 in the Dense layer: the model of the chapter."
 
 
@@ -145,6 +155,7 @@ n_params = 4 * (5 * (1 + 5) + 5)
 
 @exercise(
     "ch01.q3",
+    answers=("n_params",),
     hints=(
         "An LSTM has three gates (input, forget, output) and a cell candidate: four blocks of "
         "weights of the same shape. Each block has a weight for every (input value, unit) pair, "
@@ -171,6 +182,7 @@ predicted_params = 146          # return_sequences changes the output's shape, n
 
 @exercise(
     "ch01.q4",
+    answers=("predicted_shape", "predicted_params"),
     hints=(
         "return_sequences=True keeps the time axis: the LSTM outputs (batch, steps, units). "
         "Dense acts on the last axis only.",
@@ -239,6 +251,7 @@ def build_121():
 
 @exercise(
     "ch01.q5",
+    answers=("build_121",),
     hints=(
         "Read the error: the LSTM expected ndim=3, (batch, steps, features), and got 2.",
         "keras.Input takes one sample's shape without the batch axis. For an LSTM that is two "
@@ -270,6 +283,7 @@ far_echoed = bool(abs(echo_far - 1.6) < 0.05)
 
 @exercise(
     "ch01.q6",
+    answers=("model", "echo_mid", "echo_far", "far_echoed"),
     hints=(
         "The model reads (samples, steps, features): two probes are two samples of one step.",
         "np.array([0.5, 1.6]).reshape(2, 1, 1), then model.predict; compare the second answer "
@@ -280,6 +294,7 @@ far_echoed = bool(abs(echo_far - 1.6) < 0.05)
 def q6(model: Any, mid: Any, far: Any, far_echoed: Any) -> str:
     """Ask the trained model to echo 0.5 and 1.6; does it echo 1.6 to within 0.05?"""
     m = expect.model(model, "the model")
+    expect.behaves(m, what="The model", reads_input=False)
     from keras import ops
 
     want = ops.convert_to_numpy(m(np.array([0.5, 1.6], "float32").reshape(2, 1, 1))).ravel()

@@ -17,6 +17,7 @@ n_lstm = 4 * (16 * (8 + 16) + 16)  # 4 blocks × (units × (features + units) + 
 
 @exercise(
     "ch02.q1",
+    answers=("n_lstm",),
     hints=(
         "The number of steps never enters the count: the same weights are used at every step.",
         "One block has units × (features + units) weights and units biases; an LSTM has four "
@@ -50,6 +51,7 @@ per_step = keras.Sequential([
 
 @exercise(
     "ch02.q2",
+    answers=("per_step",),
     hints=(
         "An LSTM returns only its last step unless you ask for every step.",
         "LSTM(8, return_sequences=True) gives (None, 5, 8); a Dense layer then acts on the last "
@@ -105,6 +107,7 @@ def q2(answer: Any) -> str:
             f"Your model outputs {expect.fmt_shape(out)}; one value per step is (None, 5, 1): "
             "the last layer needs 1 unit."
         )
+    expect.behaves(m, what="per_step", per_step=True, per_step_head=True)
     return (
         f"(None, 5, 3) → (None, 5, 8) → (None, 5, 1); {m.count_params()} parameters, "
         f"{shapes.lstm_params(3, 8)} in the LSTM."
@@ -118,6 +121,7 @@ n_second = 4 * (3 * (3 + 3) + 3)  # its features are the first LSTM's 3 units
 
 @exercise(
     "ch02.q3",
+    answers=("n_second",),
     hints=(
         "The second LSTM does not see the 4 input features: it reads what the first one returns.",
         "The first LSTM returns 3 values per step, so the second has features = 3.",
@@ -155,12 +159,16 @@ bi_params = 2 * 3 * (16 * (8 + 16) + 2 * 16)  # 2 directions × 3 GRU blocks, 2 
 """
 
 
+_NOT_GIVEN = object()
+
+
 def _gru_params(features: int, units: int, *, reset_after: bool = True) -> int:
     return 3 * (units * (features + units) + (2 if reset_after else 1) * units)
 
 
 @exercise(
     "ch02.q4",
+    answers=("bi_shape", "bi_params"),
     hints=(
         "Bidirectional runs two copies of the layer, one reading forwards and one backwards; "
         "merge_mode says how their outputs meet. A GRU has three blocks, not four.",
@@ -170,7 +178,7 @@ def _gru_params(features: int, units: int, *, reset_after: bool = True) -> int:
     ),
     solution=SOLUTION_Q4,
 )
-def q4(shape: Any, params: Any = None) -> str:
+def q4(shape: Any, params: Any = _NOT_GIVEN) -> str:
     """Predict the output shape and count of Bidirectional(GRU(16, ...), merge_mode="sum")."""
     dims = expect.shape(shape, "bi_shape")
     units, features, steps = Q4_UNITS, Q4_FEATURES, Q4_STEPS
@@ -194,9 +202,11 @@ def q4(shape: Any, params: Any = None) -> str:
             f"{expect.fmt_shape(dims)} is not the output shape. It is (batch, steps, width): "
             "which width does adding the two directions leave?"
         )
-    if params is None:
+    if params is _NOT_GIVEN or params is None:
+        given = "bi_params is None. " if params is None else ""
         raise Incorrect(
-            "The shape is right. Now pass the count too: q4.check(bi_shape, bi_params)."
+            f"{given}The shape is right. Now pass the count too: "
+            "ch02.q4.check(bi_shape, bi_params)."
         )
     n = expect.whole_number(params, "bi_params")
     one = _gru_params(features, units)
@@ -293,6 +303,7 @@ def _close(a, b) -> bool:
 
 @exercise(
     "ch02.q5",
+    answers=("fixed_step",),
     hints=(
         "The maths in broken_step is right; look at which slice of z each gate gets.",
         "Keras splits the 4 × units columns as input, forget, candidate, output: "

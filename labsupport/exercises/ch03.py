@@ -20,6 +20,7 @@ y_m2o = seq.reshape(1, 5)     # 1 sample, one flat vector of 5 targets
 
 @exercise(
     "ch03.q1",
+    answers=("x_m2o", "y_m2o"),
     hints=(
         "Now the whole sequence is one sample. x is still (samples, steps, features); y is what "
         "Dense(5) gives back for each sample: (samples, 5).",
@@ -89,6 +90,7 @@ n_dense = 5 * 5 + 5  # a weight per (LSTM unit, output) pair, plus a bias per ou
 
 @exercise(
     "ch03.q2",
+    answers=("n_dense",),
     hints=(
         "Dense(5) reads the LSTM's output, which has as many values as the LSTM has units. "
         "Each of the 5 outputs has its own weight for every value it reads, plus a bias.",
@@ -146,6 +148,7 @@ model_m2o = keras.Sequential([
 
 @exercise(
     "ch03.q3",
+    answers=("model_m2o",),
     hints=(
         "The input is one sample of 5 steps × 1 feature; the output is one vector of 5 values "
         "per sample.",
@@ -206,6 +209,14 @@ def _many_to_one(m: Any) -> str:
             f"Your model has {total} parameters; LSTM(5) then Dense(5) has 140 + 30 = 170. "
             "Look for an extra layer."
         )
+    expect.behaves(
+        m,
+        targets=echo_sequence(5).reshape(1, 5),
+        fixes={
+            "output": "The echo's targets are plain numbers: end with layers.Dense(5), without "
+            "an activation."
+        },
+    )
     return "140 parameters in the LSTM and 30 in Dense(5): the model of the chapter."
 
 
@@ -217,6 +228,7 @@ predicted_params = 170       # 140 + 30: the steps never enter an LSTM's count
 
 @exercise(
     "ch03.q4",
+    answers=("predicted_shape", "predicted_params"),
     hints=(
         "Without return_sequences the LSTM hands on one vector of `units` values, however "
         "many steps it read.",
@@ -272,6 +284,7 @@ def build_m2o():
 
 @exercise(
     "ch03.q5",
+    answers=("build_m2o",),
     hints=(
         "Compare the model's output shape with the targets' shape, (1, 5).",
         "The whole sequence comes back as one vector: the Dense layer needs one unit per "
@@ -300,6 +313,7 @@ def _predict(m: Any, values: list[float]) -> np.ndarray:
 
 @exercise(
     "ch03.q6",
+    answers=("model", "pred_new", "largest_new_error"),
     hints=(
         "Shape the new sequence like x: one sample of 5 steps of 1 feature.",
         "pred_new = model.predict(x_new, verbose=0); the error compares it with the new "
@@ -310,6 +324,7 @@ def _predict(m: Any, values: list[float]) -> np.ndarray:
 def q6(model: Any, pred: Any, largest: Any) -> str:
     """Ask the trained model to echo 0.1, 0.3, …, 0.9; how far off is it?"""
     m = expect.model(model, "the model")
+    expect.behaves(m, what="The model", reads_input=False)
     new = [0.1, 0.3, 0.5, 0.7, 0.9]
     want = _predict(m, new)
     old = _predict(m, [0.0, 0.2, 0.4, 0.6, 0.8])

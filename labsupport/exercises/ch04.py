@@ -18,6 +18,7 @@ y_m2m = seq.reshape(1, 5, 1)  # 1 sample, 5 steps, 1 target value per step
 
 @exercise(
     "ch04.q1",
+    answers=("y_m2m",),
     hints=(
         "The model's output is (samples, steps, values per step). The targets have the same "
         "three axes.",
@@ -80,6 +81,24 @@ def build_m2m():
     ])
 """
 
+_OUTPUT_FIX = (
+    "The echo's targets are plain numbers: wrap layers.Dense(1) without an activation, "
+    "layers.TimeDistributed(layers.Dense(1))."
+)
+
+
+def _echoes_step_by_step(m: Any) -> None:
+    """The many-to-many echo's behaviour: finite, reads its input, one echo per step."""
+    expect.behaves(
+        m,
+        what="The model",
+        targets=echo_sequence(5).reshape(1, 5, 1),
+        per_step=True,
+        per_step_head=True,
+        fixes={"output": _OUTPUT_FIX},
+    )
+
+
 _NEEDS_SEQUENCES = (
     "your LSTM returns (None, 5), one vector for the whole sequence; TimeDistributed needs "
     "a time axis, (None, 5, 5): set return_sequences=True on the LSTM."
@@ -88,6 +107,7 @@ _NEEDS_SEQUENCES = (
 
 @exercise(
     "ch04.q2",
+    answers=("build_m2m",),
     hints=(
         "TimeDistributed applies its layer to every step, so it needs an input with a time "
         "axis. What must the LSTM hand it?",
@@ -143,6 +163,7 @@ def q2(build: Any) -> str:
             f"The model has {total} parameters; LSTM(5) and a per-step Dense(1) have "
             "140 + 6 = 146. Look for an extra layer."
         )
+    _echoes_step_by_step(m)
     wrapped = [layer for layer in m.layers if isinstance(layer, keras.layers.TimeDistributed)]
     if not wrapped:
         return (
@@ -160,6 +181,7 @@ n_td = 5 * 1 + 1  # Dense(1) on a 5-vector; the wrapper reuses it at every step
 
 @exercise(
     "ch04.q3",
+    answers=("n_td",),
     hints=(
         "TimeDistributed adds no weights of its own. How many does the layer it wraps have?",
         "The wrapped Dense(1) reads one 5-vector (one step of the LSTM's output) at a time: "
@@ -215,6 +237,7 @@ predicted_params = 152          # 140 + (5 × 2 + 2): one Dense(2), reused at ev
 
 @exercise(
     "ch04.q4",
+    answers=("predicted_shape", "predicted_params"),
     hints=(
         "TimeDistributed keeps the steps axis and applies its layer to each step's 5-vector.",
         "One Dense(2) reading 5 values has 5 × 2 + 2 weights, whatever the number of steps.",
@@ -265,6 +288,7 @@ def build_shared():
 
 @exercise(
     "ch04.q5",
+    answers=("build_shared",),
     hints=(
         "Count the output layer's weights in the broken model: are they shared by the steps?",
         "Give the LSTM return_sequences=True and answer at each step with one wrapped "
@@ -290,10 +314,10 @@ def q5(build: Any) -> str:
             "There is still a Reshape. With return_sequences=True the output is already "
             "(None, 5, ...): one Dense(1) at each step gives (None, 5, 1) without it."
         )
-    if tuple(expect.input_shape(m)[1:]) != (5, 1) or lstms[0].units != 5:
+    if tuple(expect.input_shape(m)[1:]) not in ((5, 1), (None, 1)) or lstms[0].units != 5:
         raise Incorrect("Keep keras.Input((5, 1)) and LSTM(5) as in the broken model.")
     out = expect.output_shape(m)
-    if out != (None, 5, 1):
+    if out not in ((None, 5, 1), (None, None, 1)):
         raise Incorrect(
             f"The model outputs {expect.fmt_shape(out)}; the echo needs one value per step, "
             "(None, 5, 1): end with layers.TimeDistributed(layers.Dense(1))."
@@ -301,6 +325,7 @@ def q5(build: Any) -> str:
     total = m.count_params()
     if total != 146:
         raise Incorrect(f"The model has {total} parameters; 140 + 6 = 146. Remove extra layers.")
+    _echoes_step_by_step(m)
     return (
         "146 parameters: the output layer is one Dense(1) of 6 weights, shared by the 5 steps, "
         "instead of 30 weights, one set per position."
@@ -317,6 +342,7 @@ changed_steps = [t for t in range(5) if moved[t] > 1e-6]
 
 @exercise(
     "ch04.q6",
+    answers=("model", "changed_steps"),
     hints=(
         "Change one input value, predict again, and compare the two outputs step by step.",
         "The LSTM reads the steps in order. Which outputs can the value at step 2 reach?",
@@ -328,6 +354,7 @@ def q6(model: Any, steps: Any) -> str:
     from keras import ops
 
     m = expect.model(model, "the model")
+    expect.behaves(m, what="The model", reads_input=False)
     if steps is None or isinstance(steps, (str, float)) or not hasattr(steps, "__iter__"):
         raise Incorrect(f"changed_steps should be a list of step numbers; it is {steps!r}.")
     try:

@@ -18,6 +18,7 @@ out_shape = (None, 12, 6)    # Dense replaces the last axis only
 
 @exercise(
     "ch05.q1",
+    answers=("n_dense", "out_shape"),
     hints=(
         "Dense reads only the last axis; the other axes are carried through unchanged.",
         "The weight matrix is (last-axis size × units), plus one bias per unit.",
@@ -63,6 +64,7 @@ td.layers[0].set_weights(plain.layers[0].get_weights())  # the same kernel and b
 
 @exercise(
     "ch05.q2",
+    answers=("td", "plain"),
     hints=(
         "Wrap a Dense(4) in layers.TimeDistributed, on keras.Input((5, 3)).",
         "A new layer starts with random weights: copy them with set_weights(get_weights()).",
@@ -75,6 +77,16 @@ def q2(td: Any, plain: Any) -> str:
 
     m = expect.model(td, "td")
     ref = expect.model(plain, "plain")
+    if ref is m:
+        raise Incorrect(
+            "You passed td twice. The check compares td with plain, the Dense(4) model of "
+            "section 5: ch05.q2.check(td, plain)."
+        )
+    if any(isinstance(layer, keras.layers.TimeDistributed) for layer in expect.all_layers(ref)):
+        raise Incorrect(
+            "The second answer has a TimeDistributed layer, so it is not plain, the model of "
+            "section 5 with a Dense(4) and no wrapper. Pass that one: ch05.q2.check(td, plain)."
+        )
     if expect.input_shape(m) != (None, 5, 3):
         raise Incorrect(
             f"td reads {expect.fmt_shape(expect.input_shape(m))}; it must read what plain reads, "
@@ -101,6 +113,8 @@ def q2(td: Any, plain: Any) -> str:
             f"td has {m.count_params()} parameters and plain {ref.count_params()}; they should "
             "be equal. Look for an extra layer."
         )
+    expect.behaves(ref, what="plain")
+    expect.behaves(m, what="td")
     x = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
     got = keras.ops.convert_to_numpy(m(x))
     want = keras.ops.convert_to_numpy(ref(x))
@@ -145,6 +159,7 @@ def _mixing(m: Any) -> tuple[list[int], bool]:
 
 @exercise(
     "ch05.q3",
+    answers=("per_step_scores",),
     hints=(
         "The score of step t should be read from step t alone. Which layer in flat_scores lets "
         "every output see every step?",
@@ -184,6 +199,7 @@ def q3(answer: Any) -> str:
         raise Incorrect(
             f"per_step_scores outputs {expect.fmt_shape(out)}; one score per step is (None, 10, 1)."
         )
+    expect.behaves(m, what="per_step_scores")
     moved, same = _mixing(m)
     if moved != [6]:
         steps = ", ".join(str(t + 1) for t in moved if t != 6)

@@ -16,6 +16,7 @@ n_conv = 16 * (5 * 5 * 3) + 16  # filters × (kh × kw × channels) + filters; 6
 
 @exercise(
     "ch06.q1",
+    answers=("n_conv",),
     hints=(
         "A filter slides over the image: its weights cover one window, not the whole image.",
         "Each filter has kh × kw × channels weights and one bias.",
@@ -60,12 +61,23 @@ Q2_SHIFT = 32
 """Pixels the test face moves, down and right: a multiple of 16, so strides of 4 and 4 line up."""
 
 
-def _face_and_moved(size: int = 96) -> Any:
-    """Two images: a bright square (a stand-in for a face) and the same square moved."""
+def _face_and_moved(size: int = 96, texture: str = "square") -> Any:
+    """Two images: a bright square (a stand-in for a face) and the same square moved.
+
+    ``texture`` fills the square: ``"square"`` with 1.0, ``"uniform"`` and ``"normal"`` with
+    random values (a model whose ReLUs all happen to be off for one picture is still judged
+    on the others).
+    """
     import numpy as np
 
     image = np.zeros((1, size, size, 3), dtype="float32")
-    image[0, 16:32, 16:32] = 1.0
+    rng = np.random.default_rng(0)
+    fill = {
+        "square": lambda: 1.0,
+        "uniform": lambda: rng.uniform(size=(16, 16, 3)),
+        "normal": lambda: rng.normal(size=(16, 16, 3)),
+    }[texture]
+    image[0, 16:32, 16:32] = fill()
     moved = np.roll(image, (Q2_SHIFT, Q2_SHIFT), axis=(1, 2))
     return np.concatenate([image, moved])
 
@@ -81,6 +93,7 @@ def _global_pooling(m: Any) -> Any:
 
 @exercise(
     "ch06.q2",
+    answers=("keypoints",),
     hints=(
         "The head must say where things are, so keep position: no global pooling, which "
         "averages every position away. Flatten keeps position, but on a 94 × 94 feature map it "
@@ -140,14 +153,16 @@ def q2(answer: Any) -> str:
             f"keypoints outputs {expect.fmt_shape(out)}; 10 keypoints with (x, y) each is "
             "(None, 10, 2): Dense(20) then Reshape((10, 2))."
         )
+    expect.behaves(m, what="keypoints")
+    pairs = np.concatenate([_face_and_moved(texture=t) for t in ("square", "uniform", "normal")])
     try:
-        before, after = keras.ops.convert_to_numpy(m(_face_and_moved(), training=False))
+        answers = keras.ops.convert_to_numpy(m(pairs, training=False))
     except Exception as exc:
         raise Incorrect(
-            f"Calling keypoints on two 96 × 96 × 3 images raised {type(exc).__name__}: "
+            f"Calling keypoints on six 96 × 96 × 3 images raised {type(exc).__name__}: "
             f"{str(exc).splitlines()[0][:200] if str(exc) else ''}"
         ) from None
-    moved_by = float(np.abs(after - before).max())
+    moved_by = float(np.abs(answers[1::2] - answers[0::2]).max())
     if not moved_by > 1e-4:
         raise Incorrect(
             f"keypoints gives the same output for a face and the same face moved {Q2_SHIFT} "
@@ -169,6 +184,7 @@ n_params = 8 * (5 * 5 * 3) + 8  # the pool has no weights; 40 × 40 plays no par
 
 @exercise(
     "ch06.q3",
+    answers=("pooled_shape", "n_params"),
     hints=(
         "A 'valid' convolution of size k with stride s fits (n - k) // s + 1 times across n "
         "pixels; MaxPooling2D(2) then halves each side (rounding down).",
@@ -258,6 +274,7 @@ def _too_small(message: str) -> str | None:
 
 @exercise(
     "ch06.q4",
+    answers=("small_digits",),
     hints=(
         "Follow one side of the image: 12 → Conv2D(16, 5) → ? → MaxPooling2D(2) → ? → "
         "Conv2D(32, 5) → ?",
@@ -297,6 +314,7 @@ def q4(answer: Any) -> str:
             f"small_digits outputs {expect.fmt_shape(expect.output_shape(m))}; ten digit "
             "classes are (None, 10): Flatten, then Dense(10, activation='softmax')."
         )
+    expect.behaves(m, what="small_digits")
     sides = [str(layer.output.shape[1]) for layer in m.layers if len(layer.output.shape) == 4]
     return (
         f"It builds: one side of the map goes 12 → {' → '.join(sides)} before Flatten, "

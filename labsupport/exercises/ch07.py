@@ -28,6 +28,7 @@ def make_clip_model():
 
 @exercise(
     "ch07.q1",
+    answers=("make_clip_model",),
     hints=(
         "The model reads clips of shape (5, 16, 16, 1). Conv2D and Flatten each work on one "
         "image, so each needs a wrapper that applies it to every frame with the same weights.",
@@ -110,6 +111,7 @@ def q1(answer: Any) -> str:
             f"Your model has {total:,} parameters, more or fewer than the three layers asked "
             "for: look for an extra layer."
         )
+    expect.behaves(m, frames_apart=True)
     if not any(isinstance(layer, keras.layers.TimeDistributed) for layer in m.layers):
         return (
             f"Right shapes and {TOTAL:,} parameters, without TimeDistributed: you folded time "
@@ -128,6 +130,7 @@ td_adds = 0  # the wrapper holds the CNN's own weight objects; it creates none
 
 @exercise(
     "ch07.q2",
+    answers=("td_adds",),
     hints=(
         "Compare td.count_params() with cnn.count_params() in section 4, and look at whether "
         "td.weights are new objects or the CNN's.",
@@ -170,6 +173,7 @@ lstm_count = 4 * 32 * (254016 + 32 + 1)  # (3 gates + candidate) × units × (fe
 
 @exercise(
     "ch07.q3",
+    answers=("lstm_count",),
     hints=(
         "The LSTM reads 254,016 features per step (126 × 126 × 16) and has 32 units.",
         "Per block: units × (features + units) weights plus units biases. An LSTM has four "
@@ -229,6 +233,7 @@ td_params = 4 * (3 * 3 * 3) + 4  # one Conv2D's weights, used at all 6 steps
 
 @exercise(
     "ch07.q4",
+    answers=("td_shape", "td_params"),
     hints=(
         "TimeDistributed keeps the batch and time axes and hands each frame, (32, 32, 3), to "
         "the Conv2D; a 'valid' window of 3 with stride 2 fits (32 - 3) // 2 + 1 times.",
@@ -289,6 +294,7 @@ def frame_summary():
 
 @exercise(
     "ch07.q5",
+    answers=("frame_summary",),
     hints=(
         "keras.Input takes the shape of one sample without the batch axis. What is one sample "
         "here: a frame or a clip?",
@@ -321,6 +327,7 @@ def q5(answer: Any) -> str:
             f"frame_summary outputs {expect.fmt_shape(expect.output_shape(m))}; it should end "
             "with LSTM(4), one vector of 4 per clip: (None, 4)."
         )
+    expect.behaves(m, what="frame_summary", frames_apart=True)
     features = int(lstms[0].cell.kernel.shape[0])
     return (
         f"The LSTM now reads 4 steps of {features} features: the wrapper found the time axis "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from labsupport.exercises import expect
 from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
@@ -20,6 +22,51 @@ PARAM_BUDGET = 100_000
 
 def _count(m: Any, layer_type: type) -> int:
     return len(expect.layers_of(m, layer_type))
+
+
+_SOFTMAX_FIX = (
+    "With sparse_categorical_crossentropy (the default from_logits=False) the outputs must be "
+    "probabilities: Dense(10, activation='softmax')."
+)
+
+
+def _stated_numbers(m: Any) -> None:
+    """Exercise 1's text fixes the layers: two Conv2D(32, 3) with ReLU, MaxPooling2D(2),
+    LSTM(5) and a 10-way Dense (its softmax is checked by what the model outputs)."""
+    import keras
+
+    convs = expect.layers_of(m, keras.layers.Conv2D)
+    if len(convs) != 2:
+        raise Incorrect(
+            f"Your model has {len(convs)} Conv2D layers; the question's model has two, "
+            "Conv2D(32, 3) with ReLU, each wrapped in TimeDistributed."
+        )
+    for which, conv in zip(("first", "second"), convs, strict=True):
+        if conv.filters != 32 or tuple(conv.kernel_size) != (3, 3):
+            raise Incorrect(
+                f"Your {which} convolution is Conv2D({conv.filters}, "
+                f"{expect.fmt_shape(conv.kernel_size)}); the exercise asks for Conv2D(32, 3): "
+                "32 filters of 3 × 3."
+            )
+        activation = expect.activation_after(m, conv)
+        if activation != "relu":
+            raise Incorrect(
+                f"Your {which} convolution has no ReLU (its activation is {activation}); the "
+                "exercise asks for two Conv2D(32, 3) with ReLU: "
+                "layers.Conv2D(32, 3, activation='relu')."
+            )
+    pools = expect.layers_of(m, keras.layers.MaxPooling2D)
+    if len(pools) != 1 or tuple(pools[0].pool_size) != (2, 2):
+        sizes = ", ".join(expect.fmt_shape(p.pool_size) for p in pools) or "none"
+        raise Incorrect(
+            f"The exercise asks for one MaxPooling2D(2) after the convolutions; your model's "
+            f"max pooling windows: {sizes}."
+        )
+    lstm = expect.layers_of(m, keras.layers.LSTM)[0]
+    if lstm.units != 5:
+        raise Incorrect(
+            f"Your LSTM has {lstm.units} units; the exercise keeps the question's LSTM(5)."
+        )
 
 
 SOLUTION_Q1 = """
@@ -38,6 +85,7 @@ def build_wrapped():
 
 @exercise(
     "ch08.q1",
+    answers=("build_wrapped",),
     hints=(
         "Every layer that works on one picture (Conv2D, MaxPooling2D, Flatten) must let the "
         "time axis pass through untouched. Which wrapper does that?",
@@ -88,6 +136,13 @@ def q1(build: Any) -> str:
             f"Your model outputs {expect.fmt_shape(out)}; one probability per digit is "
             "(None, 10): the LSTM returns its last output only, then Dense(10, softmax)."
         )
+    _stated_numbers(m)
+    expect.behaves(
+        m,
+        probabilities="softmax",
+        frames_apart=True,
+        fixes={"output": f"The exercise asks for a 10-way softmax. {_SOFTMAX_FIX}"},
+    )
     return (
         "It builds: TimeDistributed runs the CNN on each of the 4 steps with one set of "
         "weights, and the LSTM gets (None, 4, 4160)."
@@ -111,6 +166,7 @@ def build_small():
 
 @exercise(
     "ch08.q2",
+    answers=("build_small",),
     hints=(
         "Start from keras.Input((4, 14, 14, 1)). Most parameters will sit in the LSTM: its "
         "count grows with the number of features each step hands it.",
@@ -157,14 +213,7 @@ def q2(build: Any) -> str:
             f"Your model outputs {expect.fmt_shape(out)}; it should give one probability per "
             "digit, (None, 10)."
         )
-    last = m.layers[-1]
-    activation = getattr(getattr(last, "activation", None), "__name__", "")
-    if activation != "softmax":
-        raise Incorrect(
-            "The last layer has no softmax. With sparse_categorical_crossentropy (the "
-            "default from_logits=False) the outputs must be probabilities: "
-            "Dense(10, activation='softmax')."
-        )
+    expect.behaves(m, probabilities="softmax", frames_apart=True, fixes={"output": _SOFTMAX_FIX})
     total = m.count_params()
     if total > PARAM_BUDGET:
         lstm = rnns[0]
@@ -201,8 +250,11 @@ def _shape_answer(answer: Any) -> tuple:
     for d in answer:
         if d is None:
             shape.append(None)
-        elif isinstance(d, bool) or not isinstance(d, (int, float)) or float(d) != int(d):
-            raise Incorrect(f"conv_shape holds {d!r}; every entry is a whole number or None.")
+        elif isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+            raise Incorrect(
+                f"conv_shape holds {d!r}; every entry is a whole number or None, as Keras "
+                "prints it."
+            )
         else:
             shape.append(int(d))
     return tuple(shape)
@@ -210,6 +262,7 @@ def _shape_answer(answer: Any) -> tuple:
 
 @exercise(
     "ch08.q3",
+    answers=("conv_shape", "conv_params"),
     hints=(
         "TimeDistributed hands the Conv2D one (14, 14, 1) quadrant at a time and stacks the "
         "results along the time axis. Without padding, how many positions does a 3 × 3 kernel "

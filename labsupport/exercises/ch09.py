@@ -9,7 +9,7 @@ import numpy as np
 
 from labsupport import seq2seq_data as s2s
 from labsupport.exercises import builders, expect
-from labsupport.exercises.core import Incorrect, exercise
+from labsupport.exercises.core import Incorrect, describe, exercise
 from labsupport.shapes import dense_params, lstm_params
 
 # ------------------------------------------------------------------ q1: predict counts and shape
@@ -109,6 +109,7 @@ def _q1_shape(shape: Any) -> None:
 
 @exercise(
     "ch09.q1",
+    answers=("n_decoder", "n_td", "out_shape"),
     hints=(
         "The decoder's features are what it reads at each step: the encoder's vector, copied "
         "by RepeatVector. The Dense reads one step of the decoder's output at a time.",
@@ -197,6 +198,7 @@ def _build(build: Any) -> Any:
 
 @exercise(
     "ch09.q2",
+    answers=("build_fixed",),
     hints=(
         "Follow the shapes: the encoder gives one vector per question; the decoder must read "
         "3 steps; each step must end in 12 probabilities.",
@@ -216,11 +218,18 @@ def q2(build: Any) -> str:
             f"The model reads {expect.fmt_shape(shape)}. A question is 5 characters, each "
             "one-hot over the 12 characters of the vocabulary: keras.Input((5, 12))."
         )
-    if len(expect.layers_of(m, keras.layers.LSTM)) < 2:
+    lstms = expect.layers_of(m, keras.layers.LSTM)
+    if len(lstms) < 2:
         raise Incorrect(
             "The model needs two LSTMs: the encoder, which reads the question, and the "
             "decoder, which writes the answer."
         )
+    for which, lstm in zip(("encoder", "decoder"), lstms, strict=False):
+        if lstm.units != 64:
+            raise Incorrect(
+                f"The {which} LSTM has {lstm.units} units; the exercise asks for 64 units in "
+                "each LSTM: layers.LSTM(64, ...)."
+            )
     repeats = [layer for layer in m.layers if isinstance(layer, keras.layers.RepeatVector)]
     out = expect.output_shape(m)
     if not repeats:
@@ -242,15 +251,24 @@ def q2(build: Any) -> str:
             f"The model gives {out[2]} values per step. It must give one probability for each "
             "of the 12 characters of the vocabulary (the digits, '+' and the space): Dense(12)."
         )
-    dense = expect.layers_of(m, keras.layers.Dense)
-    activation = getattr(getattr(dense[-1], "activation", None), "__name__", "") if dense else ""
-    if activation != "softmax":
-        raise Incorrect(
-            f"The last Dense uses activation={activation or 'None'!r}. Each step must give "
-            "probabilities over the 12 characters that add up to 1: activation='softmax'."
-        )
     if out[1:] != (3, 12):
         raise Incorrect(f"The model outputs {expect.fmt_shape(out)}; expected (None, 3, 12).")
+    expect.behaves(
+        m,
+        what="The model",
+        probabilities="softmax",
+        distinct_steps=True,
+        per_step_head=True,
+        fixes={
+            "output": "Each step must give probabilities over the 12 characters that add up "
+            "to 1: Dense(12, activation='softmax') (or an Activation('softmax') after it).",
+            "repeat": "All three characters come out the same: the RepeatVector comes after "
+            "the decoder. Put it between the encoder and the decoder, so that the decoder "
+            "reads the copies one after another and can make each character different.",
+            "head": "Apply one Dense(12, activation='softmax') at every step of the decoder's "
+            "3D output, wrapped in TimeDistributed (or not), without Flatten or Reshape.",
+        },
+    )
     if not any(isinstance(layer, keras.layers.TimeDistributed) for layer in m.layers):
         return (
             "It works: Keras 3's Dense acts on the last axis at every step, as "
@@ -289,6 +307,7 @@ def _fraction(value: Any, name: str) -> float:
 
 @exercise(
     "ch09.q3",
+    answers=("my_step_acc", "my_seq_acc", "model", "problems"),
     hints=(
         "Turn the probabilities and the one-hot targets into character indices with "
         "argmax(axis=-1), then compare them.",
@@ -302,10 +321,11 @@ def q3(step_acc: Any, seq_acc: Any, model: Any, problems: Any) -> str:
     step = _fraction(step_acc, "my_step_acc")
     seq = _fraction(seq_acc, "my_seq_acc")
     m = expect.model(model, "model")
+    expect.behaves(m, what="The model", reads_input=False)
     if not isinstance(problems, s2s.AdditionData):
         raise Incorrect(
-            f"The fourth argument should be the problems of section 1 (problems); it is a "
-            f"{type(problems).__name__}."
+            "The fourth argument should be the problems of section 1 (problems); it is "
+            f"{describe(problems)}."
         )
     predicted = np.asarray(m.predict(problems.x_test, verbose=0))
     if predicted.shape != problems.y_test.shape:

@@ -8,7 +8,7 @@ import numpy as np
 
 from labsupport.exercises import expect
 from labsupport.exercises.builders import built_model
-from labsupport.exercises.core import Incorrect, exercise
+from labsupport.exercises.core import Incorrect, describe, exercise
 
 Q1_BATCH = [[4, 2, 7], [5, 1], [9, 3, 8, 6, 2, 1]]
 """The batch of exercise 1, as the notebook shows it."""
@@ -21,6 +21,7 @@ n_real = 3 + 2 + 6     # the loss averages over the real steps only: 11
 
 @exercise(
     "ch10.q1",
+    answers=("padded_shape", "n_real"),
     hints=(
         "Without maxlen, pad_sequences pads every sequence to the length of the longest one. "
         "The samples axis comes first.",
@@ -109,6 +110,13 @@ def build_tagger():
 _PROBE = np.array([[3, 1, 4, 0, 0, 0], [1, 5, 9, 2, 6, 0]], dtype="int32")
 
 
+def _lstm_passes_masks() -> bool:
+    """Whether this Keras's LSTM hands its input's mask on to its output (up to Keras 3.15)."""
+    import keras
+
+    return bool(keras.layers.LSTM(2, return_sequences=True).supports_masking)
+
+
 def _output_mask(model: Any) -> Any:
     import keras
 
@@ -119,6 +127,7 @@ def _output_mask(model: Any) -> Any:
 
 @exercise(
     "ch10.q2",
+    answers=("build_tagger",),
     hints=(
         "Which layer turns the padding token 0 into a mask? It needs one argument set.",
         "layers.Embedding(10, 8, mask_zero=True). A Masking layer after the Embedding does not "
@@ -159,8 +168,35 @@ def q2(build: Any) -> str:
             f"The model gives {out_shape[-1]} values per step; a yes/no tag is one value "
             "per step: Dense(1, activation='sigmoid')."
         )
-    out, mask = _output_mask(m)
+    expect.behaves(
+        m,
+        what="The model",
+        steps=_PROBE.shape[1],
+        probabilities="binary",
+        per_step=True,
+        per_step_head=True,
+        fixes={
+            "output": "The chapter trains with binary cross-entropy: Dense(1, "
+            "activation='sigmoid'), a probability for each step."
+        },
+    )
+    _, mask = _output_mask(m)
     expected = _PROBE != 0
+    if mask is None and embedding.mask_zero and not _lstm_passes_masks():
+        # Keras 3.16 and later: recurrent layers use a mask but do not hand it on
+        if expect.layers_of(m, keras.layers.Masking):
+            raise Incorrect(
+                "A Masking layer after the Embedding replaces the Embedding's mask with its own, "
+                "which does not mark the padding (token 0) as the steps to skip: drop it and let "
+                "the Embedding make the mask (mask_zero=True)."
+            )
+        made = embedding.compute_mask(keras.ops.convert_to_tensor(_PROBE))
+        if made is not None and np.array_equal(keras.ops.convert_to_numpy(made), expected):
+            return (
+                "The Embedding makes the mask (token 0 is padding) and the LSTM reads it. This "
+                f"Keras ({keras.__version__}) does not hand masks on past the LSTM, so the loss "
+                "does not see it: give fit a per-step sample_weight, as section 5 shows."
+            )
     if mask is not None and mask.shape == expected.shape:
         mask_ok = bool(np.array_equal(mask.astype(bool), expected))
     else:
@@ -190,12 +226,6 @@ def q2(build: Any) -> str:
             "steps to skip. Let the Embedding make it: mask_zero=True, and no Masking layer "
             "with another mask_value."
         )
-    probabilities = keras.ops.convert_to_numpy(out)
-    if probabilities.min() < 0 or probabilities.max() > 1:
-        raise Incorrect(
-            "The outputs are not probabilities between 0 and 1. The chapter trains with "
-            "binary cross-entropy: Dense(1, activation='sigmoid')."
-        )
     return (
         "The Embedding makes the mask (token 0 is padding), the LSTM passes it on with its "
         "sequence, and the tag at each step carries it to the loss."
@@ -212,6 +242,7 @@ acc_real = float(right[test.real].mean())           # the real steps only
 
 @exercise(
     "ch10.q3",
+    answers=("acc_all", "acc_real", "p_plain", "test"),
     hints=(
         "Threshold the probabilities at 0.5, compare with the tags, and take two means: over "
         "the whole array, and over the entries where test.real is True.",
@@ -229,12 +260,12 @@ def q3(acc_all: Any, acc_real: Any, probabilities: Any, data: Any) -> str:
             values[name] = float(value)
         except (TypeError, ValueError):
             raise Incorrect(
-                f"{name} should be one number between 0 and 1; it is a {type(value).__name__}."
+                f"{name} should be one number between 0 and 1; it is {describe(value)}."
             ) from None
     if not all(hasattr(data, a) for a in ("x", "y", "real")):
         raise Incorrect(
             "Pass the chapter's test split as the last argument: "
-            "ch10.q3.check(acc_all, acc_real, p_plain, test)."
+            f"ch10.q3.check(acc_all, acc_real, p_plain, test); it is {describe(data)}."
         )
     p = expect.array(probabilities, "p_plain")
     if p.size != data.real.size:

@@ -16,6 +16,7 @@ td_shape = (None, 6, 400)  # 6 frames kept; each 28 -> 26 -> 13 -> 11 -> 5, and 
 
 @exercise(
     "ch11.q1",
+    answers=("td_shape",),
     hints=(
         "TimeDistributed keeps the batch and frame axes and applies the CNN to each frame.",
         "Follow one 28 × 28 frame: a 3 × 3 convolution without padding takes 2 off each side "
@@ -26,8 +27,12 @@ td_shape = (None, 6, 400)  # 6 frames kept; each 28 -> 26 -> 13 -> 11 -> 5, and 
 def q1(answer: Any) -> str:
     """The output shape of TimeDistributed(frame CNN) on clips (6, 28, 28, 1)."""
     shape = expect.shape(answer, "td_shape")
-    if shape and shape[0] is None:
-        shape = shape[1:]
+    if not shape or shape[0] is not None:
+        raise Incorrect(
+            f"{expect.fmt_shape(shape) if shape else '()'} leaves out the batch axis. Keras "
+            "shapes start with it, shown as None: (None, 6, ...)."
+        )
+    shape = shape[1:]
     if None in shape:
         raise Incorrect(f"Every axis after the batch is a whole number; got {tuple(answer)}.")
     if shape == (FRAMES, 400):
@@ -62,6 +67,7 @@ n_convlstm = 4 * (3 * 3 * (1 + 16) * 16 + 16)  # 4 blocks; each kernel sees the 
 
 @exercise(
     "ch11.q2",
+    answers=("n_convlstm",),
     hints=(
         "ConvLSTM2D is an LSTM whose products are convolutions: four blocks (three gates and "
         "the candidate), as in an LSTM.",
@@ -124,6 +130,7 @@ def _order_blind(m: Any) -> str | None:
 
 @exercise(
     "ch11.q3",
+    answers=("build_direction_model",),
     hints=(
         "Read the error: which layer met a 5D input it does not take?",
         "Conv2D, MaxPooling2D and Flatten work on one picture; wrap each in TimeDistributed so "
@@ -160,10 +167,16 @@ def q3(answer: Any) -> str:
             f"Your model outputs {expect.fmt_shape(out)}; there are 4 directions, so the last "
             "layer is Dense(4, softmax) and the output (None, 4)."
         )
-    last = m.layers[-1]
-    if getattr(getattr(last, "activation", None), "__name__", "") != "softmax":
-        raise Incorrect("The last layer should be Dense(4, activation='softmax'): one probability "
-                        "per direction.")  # fmt: skip
+    expect.behaves(
+        m,
+        probabilities="softmax",
+        frames_apart=True,
+        order_matters=True,
+        fixes={
+            "output": "The last layer should be Dense(4, activation='softmax'): one "
+            "probability per direction.",
+        },
+    )
     return "Each frame goes through the same small CNN; the LSTM reads the 6 results in order."
 
 
