@@ -31,13 +31,12 @@ def recorded(chapter: str, key: str) -> str:
 
 def figures_table() -> str:
     rows = [
-        "| Figure | What | Source says | This build | Then vs now |",
-        "| --- | --- | --- | --- | --- |",
+        "| Figure | Source says | This build | Then vs now |",
+        "| --- | --- | --- | --- |",
     ]
     for figure in all_figures().values():
         cells = (
-            f"`{figure.key}`",
-            _cell(figure.topic),
+            f"`{figure.key}` {_cell(figure.topic)}",
             _cell(format_value(figure.source)),
             f"{recorded(figure.chapter, figure.key)} ({chapter_link(figure.chapter)})",
             _cell(figure.then_vs_now),
