@@ -120,8 +120,8 @@ ONEDNN_CHECKS = tests/test_diagnose.py tests/test_config.py \
   notebooks/10_padding_and_masks.ipynb notebooks/11_video_cnn_per_frame_or_convlstm.ipynb
 
 test-onednn: $(STAMP)
-	@other=$$(TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -c "from tensorflow.python.util import \
-	  _pywrap_util_port as p; print(0 if p.IsMklEnabled() else 1)") && \
+	@other=$$(TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -c "from labsupport.config import \
+	  onednn_state; print(0 if onednn_state() == 'on' else 1)") && \
 	echo "TensorFlow's default here: oneDNN $$([ $$other = 0 ] && echo on || echo off);" \
 	  "testing TF_ENABLE_ONEDNN_OPTS=$$other" && \
 	TF_ENABLE_ONEDNN_OPTS=$$other LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \

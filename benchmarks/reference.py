@@ -11,7 +11,6 @@ Nothing here measures or imports Keras.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -179,24 +178,3 @@ def plot_td_rows(rows: Sequence[Mapping[str, Any]], title: str = ""):
 def td_cost_plot(results: Mapping[str, Any]):
     """The td_cost section of a results file, drawn by :func:`plot_td_rows`."""
     return plot_td_rows(td_rows(results), "TimeDistributed(Dense) and the same function")
-
-
-def td_cost_reference(results_dir: str | Path | None = None) -> dict[str, Any] | None:
-    """The CPU results file when it holds a td_cost section that did not fail; else None.
-
-    For a chapter that shows the committed curve beside its own measurement: an installation
-    without the repository's ``benchmarks/results`` folder (or with a damaged file) gets None,
-    not an error.
-    """
-    try:
-        folder = Path(results_dir) if results_dir else find_results_dir()
-        results = json.loads((folder / "cpu.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, OSError, ValueError):
-        return None
-    if not isinstance(results, Mapping) or not isinstance(results.get("sections"), Mapping):
-        return None
-    rows = td_rows(results)
-    needed = ("variant", "steps", "predict_first_s", "predict_ms", "train_first_s", "train_ms")
-    if not rows or not all(isinstance(r, Mapping) and all(k in r for k in needed) for r in rows):
-        return None
-    return dict(results)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from benchmarks import common, limits, numbers, run, schema
-from benchmarks import reference as bench_report
 from benchmarks import report as br
 from tests.bench_samples import (
     ROOT,
@@ -74,17 +71,6 @@ def test_td_cost_plot_draws_four_log_log_panels():
         "TimeDistributed(Dense)"
     )
     plt.close(fig)
-
-
-def test_td_cost_reference(tmp_path):
-    assert bench_report.td_cost_reference(tmp_path) is None  # no file
-    (tmp_path / "cpu.json").write_text(json.dumps(sample()))
-    assert bench_report.td_cost_reference(tmp_path) is None  # no td_cost section
-    (tmp_path / "cpu.json").write_text(json.dumps(with_td_cost()))
-    assert bench_report.td_cost_reference(tmp_path)["sections"]["td_cost"]["rows"] == td_rows()
-    (tmp_path / "cpu.json").write_text("{not json")
-    assert bench_report.td_cost_reference(tmp_path) is None
-    assert bench_report.td_cost_reference(tmp_path / "nowhere") is None
 
 
 def test_committed_td_cost_section_has_every_variant_and_size():

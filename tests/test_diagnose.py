@@ -111,9 +111,9 @@ def test_channels_first_conv_runs_with_onednn_or_gets_the_onednn_advice_without(
     """The relation on this machine's setting; `make test-onednn` runs it with the other one."""
     if keras.backend.backend() != "tensorflow":
         pytest.skip("oneDNN is a setting of TensorFlow's kernels")
-    from tensorflow.python.util import _pywrap_util_port  # no public switch reports oneDNN
+    from labsupport.config import onednn_state
 
-    onednn = _pywrap_util_port.IsMklEnabled()
+    onednn = onednn_state() == "on"
     model = keras.Sequential(
         [keras.Input((1, 8, 8)), layers.Conv2D(2, 3, data_format="channels_first")]
     )
