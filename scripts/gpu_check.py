@@ -296,6 +296,7 @@ def prepare(args: argparse.Namespace) -> int:
         (folder / "data").mkdir()
         shutil.copy(mnist, folder / "data" / "mnist.npz")
     shutil.copy(Path(__file__).resolve(), folder / "gpu_check.py")
+    shutil.copy(ROOT / "conftest.py", folder / "conftest.py")  # a kernel dying at start is retried
 
     wheel_list = sorted(w.name for w in wheels.glob("*.whl"))
     manifest = {
@@ -565,6 +566,8 @@ class Leg:
         notebooks.mkdir(parents=True)
         self.executed.mkdir()
         (self.dir / "pytest.ini").write_text("[pytest]\n")  # the rootdir; no other ini counts
+        if (folder / "conftest.py").exists():
+            shutil.copy(folder / "conftest.py", self.dir / "conftest.py")
         for chapter in self.chapters:
             shutil.copy(folder / "notebooks" / f"{chapter}.ipynb", notebooks)
         # the longest first, so a worker that gets two chapters starts the slow one
