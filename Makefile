@@ -137,8 +137,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check labsupport tests scripts benchmarks conftest.py notebooks
-	$(BIN)/ruff format --check labsupport tests scripts benchmarks conftest.py
+	$(BIN)/ruff check labsupport tests scripts benchmarks book/_ext conftest.py notebooks
+	$(BIN)/ruff format --check labsupport tests scripts benchmarks book/_ext conftest.py
 
 # Everything a GPU machine needs to run every chapter under JAX and PyTorch (fast, then full
 # mode) goes into one ignored folder carried to it, _build/gpu-check (under 64 MiB); prints its

@@ -7,6 +7,8 @@ tests the checker itself, so it cannot pass by finding nothing.
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,7 +56,8 @@ def _fake_book(tmp_path: Path, *, body: str, open_toggle: bool = False) -> Path:
 
 GOOD = (
     "<div class='cell docutils container'><div class='cell_output docutils container'>"
-    "<img src='../_images/fig.png'></div></div><a href='#sec'>top</a><a href='../index.html'>i</a>"
+    "<img src='../_images/fig.png' alt='A line chart of the loss falling over 5 epochs'></div>"
+    "</div><a href='#sec'>top</a><a href='../index.html'>i</a>"
 )
 
 
@@ -102,3 +105,40 @@ def test_built_book_in_chromium():
     print(report.render())
     assert report.problems == {}, report.render()
     assert report.screenshots and all(p.stat().st_size > 10_000 for p in report.screenshots)
+
+
+def test_checker_finds_figures_without_alt_text(tmp_path):
+    for img in ("<img src='../_images/fig.png'>", "<img src='../_images/fig.png' alt='x.png'>"):
+        body = GOOD.replace(GOOD[GOOD.index("<img") : GOOD.index("</div>")], img)
+        report = bc.check_book(_fake_book(tmp_path / str(len(img)), body=body))
+        assert "no alt text" in "\n".join(report.problems["notebooks/01_x.html"])
+
+
+def _selfcheck_book(tmp_path, *, script: bool) -> Path:
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import selfcheck
+
+    widget = selfcheck.widget_html(selfcheck.table("ch02.q1"), "../index.html")
+    tag = "<script src='../_static/selfcheck.js'></script>" if script else ""
+    html = _fake_book(tmp_path, body=GOOD + widget + tag)
+    (html / "_static").mkdir()
+    shutil.copy(ROOT / "_static" / "selfcheck.js", html / "_static" / "selfcheck.js")
+    return html
+
+
+@needs_chromium
+def test_checker_types_answers_into_the_self_checks(tmp_path):
+    report = bc.check_book(_selfcheck_book(tmp_path, script=True), chromium=bc.find_chromium())
+    found = "\n".join(report.problems.get("notebooks/01_x.html", []))
+    assert "self-check" not in found, found
+    outcomes = sorted(t["outcome"] for t in report.tried)
+    assert outcomes == ["correct", "correct", "incorrect"], report.tried
+    wrong = next(t for t in report.tried if t["outcome"] == "incorrect")
+    assert wrong["says"] in wrong["text"]
+
+
+@needs_chromium
+def test_checker_finds_a_self_check_that_does_not_answer(tmp_path):
+    report = bc.check_book(_selfcheck_book(tmp_path, script=False), chromium=bc.find_chromium())
+    found = "\n".join(report.problems["notebooks/01_x.html"])
+    assert "self-check ch02.q1 answered" in found

@@ -702,15 +702,12 @@ def test_right_answers_in_other_forms_pass(name, answer):
     assert fb.outcome is Outcome.CORRECT, fb
 
 
-def test_the_probe_helper_is_shared_and_fast():
-    """One helper runs the probes; on the chapter's largest model it stays well under a second."""
-    import time
-
+def test_the_probe_helper_runs_on_the_largest_model_of_the_book():
+    """The probes judge chapter 8's wrapped CNN+LSTM, the largest model a checker sees, twice in
+    a row. How long that takes depends on the machine's load, so no test times it."""
     from labsupport.exercises import expect
 
     build = _run_solution(EXERCISES["ch08.q1"])["build_wrapped"]
     m = build()
-    expect.behaves(m, probabilities="softmax", frames_apart=True)  # warm up
-    start = time.perf_counter()
-    expect.behaves(m, probabilities="softmax", frames_apart=True)
-    assert time.perf_counter() - start < 5.0
+    for _ in range(2):
+        expect.behaves(m, probabilities="softmax", frames_apart=True)

@@ -97,7 +97,7 @@ def test_time_budget_stops_training():
     budget = models.TimeBudget(0.3)
     _tiny().fit(x, y, batch_size=4, epochs=50, verbose=0, callbacks=[_Slow(), budget])
     assert budget.stopped_early
-    assert 0.3 <= budget.wall_seconds < 2.0
+    assert budget.wall_seconds >= 0.3  # how far past it depends on the machine's load: no bound
     assert budget.batches_run < 50 * 16
     assert 0 < budget.epochs_run < 1  # a fraction of the first epoch
     assert budget.epochs_run == budget.batches_run / 16

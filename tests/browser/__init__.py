@@ -50,6 +50,7 @@ class Report:
     warnings: dict[str, list[str]] = field(default_factory=dict)
     screenshots: list[Path] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    tried: list[dict] = field(default_factory=list)
 
     def add(self, page: str, problems: list[str], warnings: list[str] = ()) -> None:
         if problems:
@@ -58,11 +59,50 @@ class Report:
             self.warnings.setdefault(page, []).extend(warnings)
 
     def render(self) -> str:
-        lines = [f"checked {len(self.checked)} page(s); {len(self.screenshots)} screenshot(s)"]
+        lines = [
+            f"checked {len(self.checked)} page(s); {len(self.screenshots)} screenshot(s); "
+            f"{len(self.tried)} answer(s) typed into self-checks"
+        ]
         for title, items in (("PROBLEM", self.problems), ("warning", self.warnings)):
             for page, found in sorted(items.items()):
                 lines += [f"{title} {page}: {item}" for item in found]
         return "\n".join(lines)
+
+
+def _variant(text: str) -> str:
+    """The same answer as a learner might type it: 1,600 for 1600, [None, 5] for (None, 5)."""
+    if text.startswith("("):
+        return "[" + text[1:-1].rstrip(",") + "]"
+    return f"{int(text):,}" if int(text) >= 1000 else f" {text} "
+
+
+def selfcheck_tries(tree) -> list[dict]:
+    """What to type into each self-check of a page, and what it must answer: the right answers
+    (as written, and as a learner might write them), a mistake the checker names, and a wrong
+    answer it does not know. The expectations come from the exercise's Python checker."""
+    import json as _json
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import selfcheck
+
+    tries = []
+    for box in tree.find_all("div", "selfcheck"):
+        name = _json.loads(box.attrs["data-selfcheck"])["exercise"]
+        known = selfcheck.examples(name)
+        if known is None:
+            continue
+        right = known["right"]
+        tries.append({"exercise": name, "values": right, "expect": "correct"})
+        variant = [_variant(v) for v in right]
+        tries.append({"exercise": name, "values": variant, "expect": "correct"})
+        if known["wrong"]:
+            field, answer, message = known["wrong"][0]
+            values = list(right)
+            values[field] = answer
+            tries.append(
+                {"exercise": name, "values": values, "expect": "incorrect", "says": message[:60]}
+            )
+    return tries
 
 
 def check_book(
@@ -94,8 +134,11 @@ def check_book(
             rel = page.relative_to(html_dir).as_posix()
             if rel in ("genindex.html", "search.html"):
                 continue  # theme pages with no content of ours
+            tries = []
+            if page in chapters:
+                tries = selfcheck_tries(parse_html(page.read_text(encoding="utf-8"))[0])
             try:
-                result = probe(chromium, profile, srv.url, rel)
+                result = probe(chromium, profile, srv.url, rel, tries)
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 report.add(rel, [f"browser: {exc}"])
                 continue
@@ -117,6 +160,26 @@ def check_book(
                     problems.append(f"solution {i}'s code is visible before a click")
                 if seen["visibleWhenOpened"] is False:
                     problems.append(f"solution {i}'s code stays hidden when its toggle is opened")
+            for box in result.get("selfchecks", []):
+                if box["before"].strip():
+                    problems.append(f"self-check {box['exercise']} shows a verdict unasked")
+                if not box["inputShown"]:
+                    problems.append(f"self-check {box['exercise']} has no visible input")
+            for t in result.get("tried", []):
+                typed = ", ".join(t["values"])
+                if not t.get("found"):
+                    problems.append(f"self-check {t['exercise']} is not on the page")
+                elif t["outcome"] != t["expect"] or not t.get("shown"):
+                    problems.append(
+                        f"self-check {t['exercise']} answered {typed!r} with {t['outcome']!r} "
+                        f"({t['text'][:80]!r}); its Python check says {t['expect']}"
+                    )
+                elif t.get("says") and t["says"] not in t["text"]:
+                    problems.append(
+                        f"self-check {t['exercise']} answered {typed!r} without the checker's "
+                        f"advice {t['says']!r}: {t['text'][:80]!r}"
+                    )
+            report.tried += result.get("tried", [])
             if len(dom_solutions) != len(result["solutions"]):
                 problems.append("the DOM and the layout disagree on the solution cells")
             if result["pageWidth"] > result["viewWidth"] + 4:

@@ -57,7 +57,23 @@ frame.onload = () => setTimeout(() => {
       .map((e) => (e.closest(".cell_input") ? "code " : e.closest(".cell_output") ? "output "
         : "") + e.tagName.toLowerCase() + " " + e.scrollWidth + " px in " + e.clientWidth
         + " px: " + JSON.stringify(e.textContent.trim().split("\\n")[0].slice(0, 50)));
-    report({ok: true, title: d.title,
+    const boxes = [...d.querySelectorAll("div.selfcheck")];
+    const nameOf = (box) => JSON.parse(box.dataset.selfcheck).exercise;
+    const selfchecks = boxes.map((box) => ({exercise: nameOf(box),
+      before: box.querySelector(".selfcheck-result").textContent,
+      inputShown: hasBox(box.querySelector("input"))}));
+    const tries = JSON.parse(new URLSearchParams(location.search).get("tries") || "[]");
+    const tried = tries.map((t) => {
+      const box = boxes.find((b) => nameOf(b) === t.exercise);
+      if (!box) return {...t, found: false};
+      const inputs = [...box.querySelectorAll("input[data-field]")];
+      t.values.forEach((v, i) => { inputs[i].value = v; });
+      box.querySelector("form").requestSubmit();
+      const verdict = box.querySelector(".selfcheck-result [data-outcome]");
+      return {...t, found: true, outcome: verdict ? verdict.dataset.outcome : null,
+              text: verdict ? verdict.textContent : "", shown: hasBox(verdict)};
+    });
+    report({ok: true, title: d.title, selfchecks: selfchecks, tried: tried,
             themeRan: d.documentElement.hasAttribute("data-theme"),
             pageWidth: d.documentElement.scrollWidth, viewWidth: w.innerWidth,
             solutions: sols, wide: wide,
@@ -125,11 +141,17 @@ def _chromium(binary: str, profile: str, *args: str, timeout: int = 90) -> str:
     return result.stdout
 
 
-def probe(binary: str, profile: str, server_url: str, rel: str) -> dict:
-    """The page's DOM after JavaScript ran, and what the browser laid out, via --dump-dom."""
+def probe(binary: str, profile: str, server_url: str, rel: str, tries: list | None = None) -> dict:
+    """The page's DOM after JavaScript ran, and what the browser laid out, via --dump-dom.
+
+    ``tries``: answers to type into the page's self-checks, ``{"exercise", "values"}`` each;
+    the result says what each showed.
+    """
     from urllib.parse import quote
 
     url = f"{server_url}{PROBE_PATH.lstrip('/')}?page={quote('/' + rel)}"
+    if tries:
+        url += "&tries=" + quote(json.dumps(tries))
     dom = _chromium(binary, profile, "--virtual-time-budget=15000", "--dump-dom", url)
     match = re.search(r'<pre id="probe-result">(.*?)</pre>', dom, re.S)
     if not match:

@@ -168,6 +168,10 @@ def check_chapter(page: Path, tree: Element, notebook: Path | None) -> tuple[lis
             warnings.append("no figures: this chapter draws no plot")
     elif not images:
         problems.append("no figures (no <img> from _images/)")
+    for img in images:
+        alt = (img.attrs.get("alt") or "").strip()
+        if not alt or "_images/" in alt or alt.lower().endswith((".png", ".svg", ".jpg")):
+            problems.append(f"a figure has no alt text saying what it shows: {img.attrs['src']}")
     outputs = tree.find_all("div", "cell_output")
     if not outputs:
         problems.append("no executed outputs (no div.cell_output)")
@@ -201,6 +205,9 @@ def check_chapter(page: Path, tree: Element, notebook: Path | None) -> tuple[lis
             for d in output.ancestors()
         ):
             problems.append(f"a verdict is visible without a click: {output.all_text()[:60]!r}")
+    for box in tree.find_all("div", "selfcheck-result"):
+        if box.all_text().strip():
+            problems.append(f"a self-check shows a verdict unasked: {box.all_text()[:60]!r}")
     solutions = solution_cells(tree)
     not_hidden = [c for c in solutions if "tag_hide-input" not in c.classes]
     if not_hidden:
