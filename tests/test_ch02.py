@@ -1,5 +1,9 @@
 """Chapter 2 checkers: the reference solutions pass; real mistakes get their own advice."""
 
+import json
+from pathlib import Path
+from typing import NamedTuple
+
 import keras
 import numpy as np
 import pytest
@@ -202,3 +206,58 @@ def test_q5_placeholder_and_garbage():
     for garbage in (None, "fixed_step", 3, np.zeros(3), keras.layers.LSTM):
         fb = ch02.q5.check(garbage)
         assert fb.outcome is Outcome.INCORRECT and "should be a function" in fb.message, fb
+
+
+# ---- the chapter's text, read from the notebook --------------------------------------------
+class Cell(NamedTuple):
+    id: str
+    kind: str
+    source: str
+    alt: str
+
+
+def chapter_cells(name: str) -> list[Cell]:
+    """The cells of a chapter notebook, with the alt text of the figure each one draws."""
+    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        Cell(
+            c["id"],
+            c["cell_type"],
+            "".join(c["source"]),
+            c["metadata"].get("mystnb", {}).get("image", {}).get("alt", ""),
+        )
+        for c in cells
+    ]
+
+
+CHAPTER = "02_lstm_shapes_and_parameters"
+
+
+def test_every_figure_has_alt_text():
+    drawn = [c for c in chapter_cells(CHAPTER) if "draw." in c.source and c.kind == "code"]
+    assert len(drawn) == 2  # the cell and the unrolled LSTMs
+    for cell in drawn:
+        assert len(cell.alt) > 80, f"cell {cell.id} draws a figure without alt text"
+
+
+def test_only_some_recurrent_layers_read_three_axes():
+    text = "\n".join(c.source for c in chapter_cells(CHAPTER) if c.kind == "markdown")
+    assert "A recurrent layer reads three axes" not in text and "Recurrent layers read" not in text
+    assert "ConvLSTM2D" in text
+
+
+def test_the_source_is_named_with_a_link_before_the_first_check():
+    cells = chapter_cells(CHAPTER)
+    first_claim = next(i for i, c in enumerate(cells) if c.kind == "code" and "claim(" in c.source)
+    before = "\n".join(c.source for c in cells[:first_claim] if c.kind == "markdown")
+    assert "**the source**" in before and "](" in before
+
+
+def test_platform_notes_stay_out_of_the_first_look():
+    cells = chapter_cells(CHAPTER)
+    section5 = next(i for i, c in enumerate(cells) if c.source.startswith("## 5."))
+    early = "\n".join(c.source for c in cells[:section5])
+    assert "TensorFloat" not in early and "precision_note" not in early
+    notes = [c for c in cells if "TensorFloat" in c.source]
+    assert len(notes) == 1 and len(notes[0].source.split()) < 80

@@ -1,5 +1,9 @@
 """Chapter 5 checkers: the reference solutions pass; real mistakes get their own advice."""
 
+import json
+from pathlib import Path
+from typing import NamedTuple
+
 import keras
 import numpy as np
 import pytest
@@ -150,3 +154,50 @@ def test_q3_placeholder_and_garbage():
     for answer in (None, "per_step_scores", lambda: None, keras.Sequential):
         fb = ch05.q3.check(answer)
         assert fb.outcome is Outcome.INCORRECT and fb.message, (answer, fb)
+
+
+# ---- the chapter's text, read from the notebook --------------------------------------------
+class Cell(NamedTuple):
+    id: str
+    kind: str
+    source: str
+    alt: str
+
+
+def chapter_cells(name: str) -> list[Cell]:
+    """The cells of a chapter notebook, with the alt text of the figure each one draws."""
+    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        Cell(
+            c["id"],
+            c["cell_type"],
+            "".join(c["source"]),
+            c["metadata"].get("mystnb", {}).get("image", {}).get("alt", ""),
+        )
+        for c in cells
+    ]
+
+
+CHAPTER = "05_dense_on_3d_input"
+
+
+def test_every_figure_has_alt_text():
+    cells = chapter_cells(CHAPTER)
+    drawn = [
+        c
+        for c in cells
+        if c.kind == "code" and ("plotting.shared_weights(" in c.source or "wrappers." in c.source)
+    ]
+    assert len(drawn) == 2  # the shared weight matrix and TimeDistributed
+    for cell in drawn:
+        assert len(cell.alt) > 80, f"cell {cell.id} draws a figure without alt text"
+
+
+def test_numbers_are_numbers_and_the_source_is_named():
+    cells = chapter_cells(CHAPTER)
+    text = "\n".join(c.source for c in cells if c.kind == "markdown")
+    assert "figures come from" not in text.lower()
+    first_claim = next(i for i, c in enumerate(cells) if c.kind == "code" and "claim(" in c.source)
+    before = "\n".join(c.source for c in cells[:first_claim] if c.kind == "markdown")
+    assert "**the source**" in before and "](" in before

@@ -53,6 +53,19 @@ def test_shared_weights_labels_the_sizes():
     assert "output\n(5 rows × 2)" in texts
 
 
+@pytest.mark.parametrize(("rows", "features"), [(2, 3), (5, 3), (1, 6)])
+def test_shared_weights_caption_sits_below_the_matrix(rows, features):
+    # chapter 5 draws 2 rows × 3 features: W is taller than the input there
+    fig = plotting.shared_weights(rows=rows, features=features, units=4)
+    (ax,) = fig.axes
+    (caption,) = [t for t in ax.texts if t.get_text() == "the same W for every row"]
+    renderer = fig.canvas.get_renderer()
+    text_box = caption.get_window_extent(renderer)
+    lowest_cell = min(patch.get_window_extent(renderer).y0 for patch in ax.patches)
+    assert text_box.y1 <= lowest_cell, "the caption overlaps the grids"
+    assert text_box.y0 >= ax.get_window_extent(renderer).y0, "the caption falls off the axes"
+
+
 def test_shared_weights_reads_the_sizes_from_a_model():
     import keras
 

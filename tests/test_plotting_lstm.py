@@ -86,16 +86,30 @@ def test_unrolled_marks_which_states_reach_the_next_layer():
     shown = texts(fig)
     assert "(None, 32)" in shown and "(None, 10, 32)" in shown  # the LSTM outputs
     assert "Dense → (None, 2)" in shown and "Dense → (None, 10, 2)" in shown
-    assert "T=10" in shown and "t=4…9" in shown
+    # steps counted from 0, as in the text: t=0, 1, 2, then t=3…8 left out, and the last, t=9
+    assert "t=0" in shown and "t=9" in shown and "t=3…8" in shown
+    assert "t=10" not in shown and "T=" not in shown
+    assert "$h_{9}$" in shown and "$x_{0}$" in shown
     assert "return_sequences=False" in shown and "return_sequences=True" in shown
 
 
 def test_unrolled_short_sequences_and_no_head():
     fig = draw.unrolled_lstm(lstm_model(steps=3, features=2, units=5, head=False))
     shown = texts(fig)
-    assert "model output" in shown and "t=3" in shown and "T=" not in shown
+    assert "model output" in shown and "t=0" in shown and "t=2" in shown
+    assert "t=3" not in shown and "T=" not in shown
     assert "(None, 3, 2)" in shown and "(None, 5)" in shown
     assert len(by_gid(fig, "step")) == 3
+
+
+def test_unrolled_counts_steps_from_zero_like_the_text():
+    fig = draw.unrolled_lstm(lstm_model(steps=5), max_steps=4)
+    shown = texts(fig)
+    assert "t=0" in shown and "t=4" in shown and "t=3" in shown  # 0, 1, 2, (3 left out), 4
+    assert "t=5" not in shown
+    unknown = texts(draw.unrolled_lstm(lstm_model(steps=None), max_steps=4))
+    assert "t=0" in unknown and "t=T-1" in unknown and "$h_{T-1}$" in unknown
+    assert "(None, None, 64)" in unknown
 
 
 def test_unrolled_refuses_bad_arguments():

@@ -185,9 +185,9 @@ def q3(answer: Any) -> str:
     if out == (None, Q3_STEPS) and flattens:
         raise Incorrect(
             "Flatten turns each sequence into one vector of 80 values, so Dense(10) gives every "
-            "one of its 10 outputs a weight for all 80: the score of step 1 reads step 10 too, "
-            f"and the layer has {m.count_params()} weights where one step needs 8 and a bias. "
-            "Drop the Flatten and let Dense act on the last axis of the 3D input, with as "
+            "one of its 10 outputs a weight for all 80: the first step's score reads the last "
+            f"step too, and the layer has {m.count_params()} weights where one step needs 8 and "
+            "a bias. Drop the Flatten and let Dense act on the last axis of the 3D input, with as "
             "many units as one step needs scores."
         )
     if out == (None, Q3_STEPS, Q3_STEPS):

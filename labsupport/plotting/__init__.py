@@ -164,16 +164,17 @@ def shared_weights(
         va="bottom",
         fontsize=8,
     )
+    bottom = min(0.0, w_top - features * cell)  # W is taller than the input when features > rows
     ax.text(
         w_x + units * cell / 2,
-        -0.35,
+        bottom - 0.35,
         "the same W for every row",
         ha="center",
         fontsize=8,
         style="italic",
     )
     ax.set_xlim(-0.3, out_x + units * cell + 0.3)
-    ax.set_ylim(-0.7, max(top, w_top) + 0.9)
+    ax.set_ylim(bottom - 0.7, max(top, w_top) + 0.9)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title, fontsize=10)

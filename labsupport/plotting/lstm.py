@@ -7,6 +7,9 @@
   the steps, the state passed along, and which hidden states reach the next layer
   (``return_sequences=False`` versus ``True``), with the shapes read from each model.
 
+Steps are counted from 0, as in the chapters' text and in Python: a sequence of ``T`` steps
+runs from ``t=0`` to ``t=T-1``, and step 0 starts from zero states.
+
 Both return the matplotlib Figure they drew. Artists that tests look for carry a ``gid``.
 """
 
@@ -337,17 +340,17 @@ def _unrolled_facts(model: Any) -> _Unrolled:
 def _draw_unrolled(ax: Any, facts: _Unrolled, max_steps: int) -> None:
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    steps = facts.steps or max_steps
-    if steps <= max_steps:
-        shown = list(range(1, steps + 1))
-    else:
-        shown = [*range(1, max_steps), steps]
+    # Steps are counted from 0, like the chapters' text: t = 0 … T-1, T the number of steps.
+    # A sequence of unknown length (keras.Input((None, ...))) is drawn with an ellipsis too.
+    gap = facts.steps is None or facts.steps > max_steps  # an ellipsis before the last step
+    steps = facts.steps if facts.steps is not None else max_steps + 1
+    shown = [*range(max_steps - 1), steps - 1] if gap else list(range(steps))
     xs = [1.6 * k + 1.2 for k in range(len(shown))]
-    gap = steps > max_steps  # an ellipsis between the last two drawn steps
     if gap:
         xs[-1] += 0.9
     y_box, y_out, y_next = 1.6, 3.4, 4.6
-    last = f"T={steps}" if facts.steps else "T"
+    last_index = "T-1" if facts.steps is None else str(steps - 1)
+    last = f"t={last_index}"
 
     def arrow(a, b, colour, *, lw=1.6, style="-|>", gid=None, ls="-"):
         ax.add_patch(
@@ -365,7 +368,7 @@ def _draw_unrolled(ax: Any, facts: _Unrolled, max_steps: int) -> None:
             )
         )
 
-    ax.text(0.0, y_box, "$h_0, c_0$\n= 0", ha="center", va="center", fontsize=8, color=_H_LINE)
+    ax.text(0.0, y_box, "h, c\n= 0", ha="center", va="center", fontsize=8, color=_H_LINE)
     prev = 0.35
     for k, (t, x) in enumerate(zip(shown, xs, strict=True)):
         is_last = k == len(shown) - 1
@@ -386,13 +389,19 @@ def _draw_unrolled(ax: Any, facts: _Unrolled, max_steps: int) -> None:
         ax.text(
             x,
             0.12,
-            f"$x_{{{t}}}$" if not (is_last and gap) else "$x_T$",
+            f"$x_{{{t if not (is_last and gap) else last_index}}}$",
             ha="center",
             fontsize=8,
             color=_X_LINE,
         )
         if gap and is_last:
-            skipped = f"t={shown[-2] + 1}…{steps - 1}" if steps - 1 > shown[-2] + 1 else "···"
+            first_skipped = shown[-2] + 1
+            if facts.steps is None:
+                skipped = f"t={first_skipped}…"
+            elif steps - 2 > first_skipped:
+                skipped = f"t={first_skipped}…{steps - 2}"
+            else:
+                skipped = f"t={first_skipped}"
             ax.text((prev + x - 0.5) / 2, y_box + 0.15, skipped, ha="center", fontsize=7)
             arrow((prev, y_box), (x - 0.5, y_box), _H_LINE, gid="state", ls="--")
         else:
@@ -402,7 +411,7 @@ def _draw_unrolled(ax: Any, facts: _Unrolled, max_steps: int) -> None:
                 (prev + x - 0.5) / 2, y_box + 0.15, "h, c", ha="center", fontsize=7, color=_H_LINE
             )
         prev = x + 0.5
-        h_name = "$h_T$" if is_last and gap else f"$h_{{{t}}}$"
+        h_name = f"$h_{{{last_index if is_last and gap else t}}}$"
         returned = facts.return_sequences or is_last
         if returned:
             arrow((x, y_box + 0.4), (x, y_out - 0.25), _H_LINE, gid="returned")
@@ -438,7 +447,7 @@ def _draw_unrolled(ax: Any, facts: _Unrolled, max_steps: int) -> None:
             )
         )
         out_x = xs[-1]
-        out_text = f"$h_T$: {_fmt(facts.output)}"
+        out_text = f"$h_{{{last_index}}}$: {_fmt(facts.output)}"
     ax.text(out_x, y_out, out_text, ha="center", va="center", fontsize=8, gid="output-shape")
     nxt = facts.after or "model output"
     arrow((out_x, y_out + 0.25), (out_x, y_next - 0.25), "#333", lw=1.4)
