@@ -181,7 +181,9 @@ def time_three_ways(
     Returns:
         One dict per way, in the order of :data:`WAYS`, with keys ``way``, ``params``,
         ``forward_ms``, ``train_ms``, ``forward_vs_td`` and ``train_vs_td`` (ratios to
-        TimeDistributed; 1.0 for TimeDistributed itself), plus the sizes used.
+        TimeDistributed; 1.0 for TimeDistributed itself), ``forward_rounds_ms`` and
+        ``train_rounds_ms`` (every round's time, in the order the rounds ran), plus the sizes
+        used.
     """
 
     # Three models mean three sets of compiled functions; TensorFlow then warns about
@@ -246,6 +248,8 @@ def _time_three_ways(
                 "train_ms": t_ms,
                 "forward_vs_td": f_ms / td_forward,
                 "train_vs_td": t_ms / td_train,
+                "forward_rounds_ms": [t * 1000.0 for t in forward[way]],
+                "train_rounds_ms": [t * 1000.0 for t in train[way]],
                 "batch": batch,
                 "steps": steps,
                 "image_shape": tuple(image_shape),
@@ -253,6 +257,31 @@ def _time_three_ways(
             }
         )
     return rows
+
+
+def compare(rows: list[dict[str, Any]], phase: str) -> str:
+    """The fastest and the slowest way at ``phase`` (``"forward"`` or ``"train"``) by their
+    medians, how far apart, and whether the slowest was slower in every round.
+
+    The ways take turns within a round, so the ratio of one round compares two times taken
+    under the same load. Only when every round's ratio is above 1 does the line call the gap
+    a difference; with one round it says that it cannot tell.
+    """
+    key = f"{phase}_ms"
+    fastest = min(rows, key=lambda r: r[key])
+    slowest = max(rows, key=lambda r: r[key])
+    line = (
+        f"fastest {fastest['way']}, slowest {slowest['way']}, "
+        f"{slowest[key] / max(fastest[key], 1e-12):.2f}× apart (medians)"
+    )
+    slow, fast = slowest.get(f"{phase}_rounds_ms"), fastest.get(f"{phase}_rounds_ms")
+    if not slow or not fast or len(slow) < 2:
+        return f"{line}; one round, so no telling how rounds vary"
+    per_round = [a / max(b, 1e-12) for a, b in zip(slow, fast, strict=True)]
+    spread = f"{min(per_round):.2f}× to {max(per_round):.2f}× round by round"
+    if min(per_round) > 1:
+        return f"{line}; slower in all {len(per_round)} rounds, {spread}"
+    return f"{line}; no clear difference, {spread}"
 
 
 def format_timings(rows: list[dict[str, Any]]) -> str:

@@ -59,12 +59,20 @@ def _counting_dense() -> type:
 
 
 def build(
-    variant: str, steps: int, *, features: int = 16, units: int = 8, seed: int = 0
+    variant: str,
+    steps: int,
+    *,
+    features: int = 16,
+    units: int = 8,
+    seed: int = 0,
+    jit_compile: bool | str = "auto",
 ) -> tuple[Any, Any]:
     """One fresh, compiled model of ``variant``, and the counting ``Dense`` inside it.
 
     The same ``seed`` gives every variant the same initial weights. The model is compiled with
-    plain SGD and mean squared error, so ``train_on_batch`` works.
+    plain SGD and mean squared error, so ``train_on_batch`` works. ``jit_compile`` goes to
+    ``Model.compile``: ``"auto"`` lets Keras choose whether to compile with XLA (its choice
+    depends on the backend and the devices it sees), True or False fix it.
     """
     import keras
     from keras import layers, ops
@@ -85,7 +93,7 @@ def build(
         flat = ops.reshape(x, (-1, features))
         y = ops.reshape(dense(flat), (-1, steps, units))
     model = keras.Model(x, y, name=variant)
-    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse", jit_compile=jit_compile)
     dense.call_count = 0  # building the model is not a trace of predict or fit
     return model, dense
 
@@ -154,7 +162,8 @@ def measure(
         ``variant``, ``label``, ``steps``, ``batch``, ``features``, ``units``, ``repeats``,
         ``backend``, ``params``, ``jit_compile`` (whether Keras compiled with XLA),
         ``predict_first_s``,
-        ``predict_ms``, ``train_first_s``, ``train_ms``,
+        ``predict_ms``, ``train_first_s``, ``train_ms``, ``predict_rounds_ms`` and
+        ``train_rounds_ms`` (every round's time, in the order the rounds ran),
         ``predict_trace_calls`` and ``train_trace_calls`` (runs of the inner ``Dense.call``
         during the first predict and the first training step).
     """
@@ -205,6 +214,7 @@ def measure(
                         samples[v].append(time.perf_counter() - start)
                 for v in variants:
                     found[v][f"{phase}_ms"] = float(np.median(samples[v]) * 1000.0)
+                    found[v][f"{phase}_rounds_ms"] = [t * 1000.0 for t in samples[v]]
             rows.extend(found[v] for v in variants)
     return rows
 
@@ -247,18 +257,41 @@ def times(x: float) -> str:
     return f"{x:.1f}×" if x < 10 else f"{x:,.0f}×"
 
 
-SAME_WITHIN = 0.10
-"""Ratios within this fraction of 1 count as "about the same" in :func:`verdict`."""
+def round_ratios(
+    rows: Sequence[dict[str, Any]], key: str, variant: str, steps: int
+) -> list[float] | None:
+    """``key`` (``"predict_ms"`` or ``"train_ms"``) of ``variant`` over that of ``Dense``, round
+    by round. The variants take turns within a round, so a burst of load elsewhere on the
+    machine hits both sides of a ratio alike. None where the rows do not record the rounds."""
+    rounds = key.replace("_ms", "_rounds_ms")
+    mine, dense = _row(rows, variant, steps).get(rounds), _row(rows, "dense", steps).get(rounds)
+    if not mine or not dense:
+        return None
+    return [a / max(b, 1e-12) for a, b in zip(mine, dense, strict=True)]
 
 
-def _word(*ratios: float) -> str:
-    if all(x > 1 + SAME_WITHIN for x in ratios):
-        return "slower"
-    if all(x < 1 - SAME_WITHIN for x in ratios):
-        return "quicker"
-    if all(abs(x - 1) <= SAME_WITHIN for x in ratios):
-        return "about as quick"
-    return "mixed (predict and training step disagree)"
+def _ratio_text(x: float) -> str:
+    return f"{x:.2f}×" if x < 10 else times(x)  # 0.95× and 0.90× are different sizes
+
+
+def _compare(name: str, x: float, per_round: list[float] | None) -> str:
+    """``x`` (the ratio of the medians) in words, judged by the ratio of every round."""
+    shown = _ratio_text(x)
+    if per_round is None:
+        return f"{name} {shown} the time of Dense (its rounds are not recorded)"
+    if len(per_round) == 1:
+        return f"{name} {shown} the time of Dense (one round: no telling how rounds vary)"
+    n, low, high = len(per_round), min(per_round), max(per_round)
+    spread = f"{_ratio_text(low)} to {_ratio_text(high)} round by round"
+    if low > 1:
+        return f"{name} slower than Dense in all {n} rounds: {shown}, {spread}"
+    if high < 1:
+        return f"{name} quicker than Dense in all {n} rounds: {shown}, {spread}"
+    return f"{name} no clear difference from Dense: {shown}, {spread}"
+
+
+def _rounds(n: int | None) -> str:
+    return "the rounds" if n is None else f"{n:,} round" + ("" if n == 1 else "s")
 
 
 def _copies(n: int) -> str:
@@ -269,10 +302,12 @@ def verdict(rows: Sequence[dict[str, Any]], variant: str = "time_distributed") -
     """What these rows say about ``variant`` against ``Dense``, at the most steps measured.
 
     One line each on space (parameters, and copies of the Dense in the traced predict), the
-    first call and the steady state, and a last line that puts the ratios into words: "slower"
-    when ``variant`` took more than :data:`SAME_WITHIN` longer on both predict and the training
-    step, "quicker" when it took that much less on both, "about as quick" when both are within
-    it. Every figure comes from the rows.
+    first call and the steady state, and a last line that puts the steady-state ratios into
+    words, judged round by round (:func:`round_ratios`): "slower" or "quicker" only when
+    ``variant`` was so in every round, otherwise "no clear difference", each with the ratio of
+    the medians and the range of the rounds' ratios. The first call is timed once, so it gets
+    its ratios and no word.
+    Every figure comes from the rows.
     """
     if not rows or not any(r["variant"] == variant for r in rows):
         return []
@@ -294,7 +329,9 @@ def verdict(rows: Sequence[dict[str, Any]], variant: str = "time_distributed") -
         f"steady state at {n:,} steps: predict {mine['predict_ms']:.2f} ms against "
         f"{dense['predict_ms']:.2f} ms ({times(steady)}), training step "
         f"{mine['train_ms']:.2f} ms against {dense['train_ms']:.2f} ms ({times(steady_train)})",
-        f"so at {n:,} steps, against Dense, {label} was {_word(first, first_train)} on the "
-        f"first call and {_word(steady, steady_train)} in the steady state "
-        f"(a ratio within {SAME_WITHIN:.0%} of 1 counts as about as quick)",
+        f"so at {n:,} steps, {label}: on the first call (one call each) {times(first)} the "
+        f"time of Dense on predict and {times(first_train)} on the training step; in the steady"
+        f" state (median of {_rounds(mine.get('repeats'))}), "
+        f"{_compare('predict', steady, round_ratios(rows, 'predict_ms', variant, n))}; "
+        f"{_compare('training step', steady_train, round_ratios(rows, 'train_ms', variant, n))}",
     ]

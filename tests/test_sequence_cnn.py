@@ -76,3 +76,24 @@ def test_time_three_ways_returns_a_row_per_way_relative_to_time_distributed():
     table = sc.format_timings(rows).splitlines()
     assert len(table) == 4 and table[0].split()[:2] == ["way", "params"]
     assert all(line.startswith(way) for line, way in zip(table[1:], sc.WAYS, strict=True))
+    assert all(len(r["forward_rounds_ms"]) == 1 for r in rows)
+    assert "one round, so no telling" in sc.compare(rows, "forward")
+
+
+@pytest.mark.parametrize(
+    ("slow_rounds", "words"),
+    [
+        ([7.0, 9.0, 10.0], "1.25× apart (medians); no clear difference, 0.88× to 1.67× round by"),
+        ([11.0, 10.0, 10.0], "1.25× apart (medians); slower in all 3 rounds, 1.25× to 1.67×"),
+    ],
+)
+def test_compare_judges_the_gap_round_by_round(slow_rounds, words):
+    fast_rounds = [8.0, 8.0, 6.0]  # median 8
+    rows = [
+        {"way": sc.WAYS[0], "train_ms": 10.0, "train_rounds_ms": slow_rounds},
+        {"way": sc.WAYS[1], "train_ms": 9.0, "train_rounds_ms": [9.0, 9.0, 9.0]},
+        {"way": sc.WAYS[2], "train_ms": 8.0, "train_rounds_ms": fast_rounds},
+    ]
+    line = sc.compare(rows, "train")
+    assert line.startswith(f"fastest {sc.WAYS[2]}, slowest {sc.WAYS[0]}, 1.25× apart")
+    assert words in line, line

@@ -68,6 +68,8 @@ def test_measure_tiny():
         assert r["params"] == 6 and isinstance(r["jit_compile"], bool)
         for key in td_cost.TIMES:
             assert isinstance(r[key], float) and r[key] >= 0.0, (key, r[key])
+        for key in ("predict_rounds_ms", "train_rounds_ms"):  # every round's time
+            assert len(r[key]) == 2 and all(t >= 0.0 for t in r[key]), (key, r[key])
         unrolled = r["variant"] in ("time_distributed", "unknown_steps")
         assert r["predict_trace_calls"] == (r["steps"] if unrolled else 1)
         assert r["train_trace_calls"] == (r["steps"] if unrolled else 1)
@@ -79,6 +81,7 @@ def test_measure_tiny():
 def test_measure_some_variants():
     rows = td_cost.measure((2,), batch=2, features=2, units=2, repeats=1, variants=("dense",))
     assert [r["variant"] for r in rows] == ["dense"]
+    assert len(rows[0]["predict_rounds_ms"]) == 1
 
 
 def fake_rows(td_times: dict[str, float], steps: int = 64) -> list[dict]:
@@ -93,22 +96,48 @@ def fake_rows(td_times: dict[str, float], steps: int = 64) -> list[dict]:
     ]  # fmt: skip
 
 
+def with_rounds(rows: list[dict], predict: list[float], train: list[float]) -> list[dict]:
+    """The rows, Dense taking 1 ms in every round and TimeDistributed these times."""
+    dense = {"predict_rounds_ms": [1.0] * len(predict), "train_rounds_ms": [1.0] * len(train)}
+    mine = {"predict_rounds_ms": predict, "train_rounds_ms": train}
+    return [{**r, **(dense if r["variant"] == "dense" else mine)} for r in rows]
+
+
 @pytest.mark.parametrize(
-    ("first", "steady", "words"),
+    ("predict", "train", "words"),
     [
-        ((300.0, 120.0), (4.0, 2.8), "slower on the first call and slower in the steady state"),
-        ((2.0, 1.5), (1.05, 0.95), "slower on the first call and about as quick in the steady"),
-        ((0.5, 0.8), (0.5, 0.2), "quicker on the first call and quicker in the steady state"),
-        ((3.0, 0.5), (1.0, 1.0), "mixed (predict and training step disagree) on the first call"),
+        # medians 0.90× and 0.80×: no difference unless every round agrees
+        ([0.9, 1.3, 0.7], [0.8, 0.85, 1.1], ("predict no clear difference from Dense: 0.90×, "
+                                             "0.70× to 1.30× round by round",
+                                             "training step no clear difference")),
+        ([0.9, 0.85, 0.95], [0.8, 0.7, 0.9], ("predict quicker than Dense in all 3 rounds: 0.90×",
+                                              "training step quicker than Dense in all 3 rounds")),
+        ([4.0, 3.0, 5.0], [2.8, 2.1, 2.9], ("predict slower than Dense in all 3 rounds: 4.00×, "
+                                            "3.00× to 5.00× round by round",
+                                            "training step slower than Dense in all 3 rounds")),
+        ([0.9], [0.8], ("predict 0.90× the time of Dense (one round: no telling",
+                        "training step 0.80× the time of Dense (one round")),
     ],
-)
-def test_verdict_words_follow_the_numbers(first, steady, words):
-    times = dict(zip(td_cost.TIMES, (first[0], steady[0], first[1], steady[1]), strict=True))
-    lines = td_cost.verdict(fake_rows(times))
+)  # fmt: skip
+def test_verdict_weighs_a_difference_round_by_round(predict, train, words):
+    median = dict(zip(td_cost.TIMES, (300.0, float(np.median(predict)), 120.0,
+                                      float(np.median(train))), strict=True))  # fmt: skip
+    lines = td_cost.verdict(with_rounds(fake_rows(median), predict, train))
     assert len(lines) == 4
-    assert words in lines[3]
+    assert all(w in lines[3] for w in words), lines[3]
+    assert "disagree" not in lines[3] and "mixed" not in lines[3]
+    first = "on the first call (one call each) 300× the time of Dense on predict and 120×"
+    assert first in lines[3]
     assert "64 copies of the Dense" in lines[0] and "1 copy with Dense" in lines[0]
     assert lines[1].startswith("first call at 64 steps: predict")
+
+
+def test_round_ratios_pair_the_rounds():
+    rows = with_rounds(fake_rows(dict.fromkeys(td_cost.TIMES, 1.0)), [2.0, 3.0], [1.0, 0.5])
+    assert td_cost.round_ratios(rows, "predict_ms", "time_distributed", 64) == [2.0, 3.0]
+    plain = fake_rows(dict.fromkeys(td_cost.TIMES, 1.0))  # rows that do not record the rounds
+    assert td_cost.round_ratios(plain, "train_ms", "time_distributed", 64) is None
+    assert "its rounds are not recorded" in td_cost.verdict(plain)[3]
 
 
 def test_verdict_numbers():
@@ -128,3 +157,9 @@ def test_ratio_and_times():
     assert td_cost.duration(0.0244) == "24 ms" and td_cost.duration(5.153) == "5.15 s"
     with pytest.raises(KeyError, match="no row"):
         td_cost.ratio(rows, "predict_ms", "folded", 64)
+
+
+def test_build_passes_jit_compile_on():
+    auto, _ = td_cost.build("dense", 2, features=2, units=2)
+    fixed, _ = td_cost.build("dense", 2, features=2, units=2, jit_compile=False)
+    assert fixed.jit_compile is False and isinstance(auto.jit_compile, bool)

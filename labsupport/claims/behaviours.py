@@ -364,7 +364,8 @@ BEHAVIOURS = (
             "on TensorFlow (the version this book is built with) it counts the batch instead "
             "of the steps: after predict on 5 steps, 2 sequences of 6 steps come back with "
             "their first 2 steps, and 8 sequences of 6 steps fail with an out-of-bounds index"
-            " inside the graph. Keras 3.10 and 3.13 keep every step."
+            " inside the graph (compiled without XLA; with XLA see "
+            "time_distributed.xla_hides_index_error). Keras 3.10 and 3.13 keep every step."
         ),
         "07_one_cnn_over_a_sequence",
         backends=("tensorflow",),
@@ -388,6 +389,68 @@ BEHAVIOURS = (
             " per step: tracing predict on 3 steps runs the inner Dense 3 times, on 7 steps 7"
             " times. Dense on the 3D input, and the folded model, run it once whatever the "
             "number of steps."
+        ),
+        "07_one_cnn_over_a_sequence",
+    ),
+    Behaviour(
+        "time_distributed.xla_hides_index_error",
+        (
+            "Compiled with XLA (jit_compile=True), the same model does not raise: XLA clamps "
+            "the out-of-range index, so with Keras 3.15 on TensorFlow 8 sequences of 6 steps "
+            "come back as an (8, 8, 2) tensor whose last two steps repeat the sixth, without "
+            "an error. Keras's default, jit_compile='auto', means XLA on TensorFlow when "
+            "TensorFlow sees a GPU and no XLA on a CPU alone. Where Keras keeps every step "
+            "(3.10, 3.13), XLA changes nothing."
+        ),
+        "07_one_cnn_over_a_sequence",
+        backends=("tensorflow",),
+    ),
+    Behaviour(
+        "time_distributed_limits.conv3d_one_frame_deep",
+        (
+            "Conv3D(k, (1, 3, 3)) with a Conv2D's kernel (one more axis of size 1) computes "
+            "the same output as TimeDistributed(Conv2D(k, 3)) on a clip, with the same number"
+            " of parameters; a first kernel size above 1 mixes neighbouring frames."
+        ),
+        "07_one_cnn_over_a_sequence",
+    ),
+    Behaviour(
+        "time_distributed_limits.embedding_mask_lost",
+        (
+            "TimeDistributed(Embedding(..., mask_zero=True)) produces no mask, so an LSTM "
+            "after it reads the padding; passing mask=ops.not_equal(ids, 0) to the wrapped "
+            "LSTM, or leaving the Embedding unwrapped (it embeds ids of any shape), gives the "
+            "answer of the LSTM run on the real steps only."
+        ),
+        "07_one_cnn_over_a_sequence",
+    ),
+    Behaviour(
+        "time_distributed_limits.lambda_fold_needs_unsafe_load",
+        (
+            "A model that folds time into the batch with keras.ops.reshape saves to .keras and"
+            " loads with the default settings; the same fold in Lambda layers is refused by "
+            "load_model unless safe_mode=False, and the loaded lambda then fails on its first "
+            "call because it cannot see the notebook's names (ops)."
+        ),
+        "07_one_cnn_over_a_sequence",
+    ),
+    Behaviour(
+        "time_distributed_limits.one_tensor",
+        (
+            "TimeDistributed takes one tensor: TimeDistributed(Add())([a, b]) and a wrapped "
+            "model with two outputs raise ValueError while the model is built, although the "
+            "docstring of its call speaks of nested tensors. Concatenating on the last axis "
+            "first, or wrapping one model per output, works."
+        ),
+        "07_one_cnn_over_a_sequence",
+    ),
+    Behaviour(
+        "time_distributed_limits.stateful_chains_steps",
+        (
+            "TimeDistributed(LSTM(..., stateful=True)) calls the LSTM once per outer step, and "
+            "each call starts from the state the previous one left: within one call the "
+            "outer steps run together as one long sequence (equal to a plain LSTM over them "
+            "in a row), not as separate sequences."
         ),
         "07_one_cnn_over_a_sequence",
     ),
