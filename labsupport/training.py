@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -66,3 +68,50 @@ def fit_passes(
     history.passes_per_epoch = per_epoch
     history.updates_per_pass = len(x) // batch_size
     return history
+
+
+class Warnings(list):
+    """The warnings a block raised, less the backend's notices about its own tensors.
+
+    ``left_out`` holds the notices that were set aside (see :func:`recorded_warnings`).
+    """
+
+    left_out: list[warnings.WarningMessage]
+
+    def summary(self) -> str:
+        """``"0 warnings"``, saying how many backend notices were left out when there were any."""
+        said = f"{len(self)} warning{'' if len(self) == 1 else 's'}"
+        if self.left_out:
+            notices = len(self.left_out)
+            said += (
+                f" ({notices} notice{'' if notices == 1 else 's'} of the backend about its own"
+                " tensors left out)"
+            )
+        return said
+
+
+def _backend_notice(caught: warnings.WarningMessage) -> bool:
+    """NumPy's DeprecationWarning about how Keras's torch backend converts its own tensors.
+
+    NumPy 2 asks ``__array__`` to take a ``copy`` argument; the PyTorch tensors that Keras's
+    torch backend hands to NumPy do not, and NumPy says so at every conversion, whatever the
+    model or its data.
+    """
+    return issubclass(caught.category, DeprecationWarning) and "__array__" in str(caught.message)
+
+
+@contextmanager
+def recorded_warnings() -> Iterator[Warnings]:
+    """Record every warning raised inside the block, as a list of ``warnings.WarningMessage``.
+
+    A chapter asks whether Keras warned about a model or its data. One backend adds notices
+    about its own tensors at every call (:func:`_backend_notice`), which say nothing about
+    either: they are kept apart in ``.left_out``, so the list is the same on every backend.
+    """
+    kept = Warnings()
+    kept.left_out = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield kept
+    for item in caught:
+        (kept.left_out if _backend_notice(item) else kept).append(item)

@@ -94,9 +94,9 @@ def test_time_distributed_draws_steps_layer_and_shapes(models):
     text = _texts(wrappers.time_distributed(wrapped))
     for part in (
         "input  (batch, 3, 12, 12, 1)",
-        "step 1",
-        "step 3",
-        "out 3",
+        "step 0",
+        "step 2",
+        "out 2",
         "each step (batch, 12, 12, 1)",
         "each step (batch, 100)",
         "cnn: the same weights at every step  ·  40 parameters",
@@ -110,14 +110,46 @@ def test_time_distributed_draws_steps_layer_and_shapes(models):
 def test_time_distributed_leaves_out_middle_steps():
     model = keras.Sequential([keras.Input((9, 3)), layers.TimeDistributed(layers.Dense(4))])
     text = _texts(wrappers.time_distributed(model, max_steps=4))
-    assert "step 9" in text and "step 2" in text and "step 3" not in text and "…" in text
+    # numbered from 0, as x[:, t] counts: the first two, a gap, the last
+    assert "step 0" in text and "step 1" in text and "step 8" in text and "…" in text
+    assert "step 2" not in text and "step 9" not in text
     assert "kernel (3, 4), bias (4,)" in text
 
 
 def test_time_distributed_with_open_steps():
     model = keras.Sequential([keras.Input((None, 3)), layers.TimeDistributed(layers.Dense(4))])
     text = _texts(wrappers.time_distributed(model))
-    assert "input  (batch, None, 3)" in text and "step T" in text and "…" in text
+    assert "input  (batch, None, 3)" in text and "step T-1" in text and "…" in text
+    assert "step 0" in text
+
+
+def test_time_distributed_draws_the_layers_before_the_wrapper():
+    """Chapter 4's model: the LSTM that returns sequences, then the Dense at every step."""
+    model = keras.Sequential(
+        [
+            keras.Input((5, 1)),
+            layers.LSTM(5, return_sequences=True, name="lstm"),
+            layers.TimeDistributed(layers.Dense(1, name="dense")),
+        ]
+    )
+    fig = wrappers.time_distributed(model, max_steps=5)
+    text = _texts(fig)
+    for part in (
+        "input  (batch, 5, 1)",
+        "lstm, return_sequences=True  ·  140 parameters",
+        "(batch, 5, 5)",
+        "dense: the same weights at every step  ·  6 parameters",
+        "kernel (5, 1), bias (1,)",
+        "each step (batch, 5)",
+        "each step (batch, 1)",
+        "steps stacked again  (batch, 5, 1)",
+    ):
+        assert part in text, part
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert [label for label in labels if label.startswith("step ")] == [
+        f"step {t}" for t in range(5)
+    ]
+    assert [label for label in labels if label.startswith("out ")] == [f"out {t}" for t in range(5)]
 
 
 def test_folded_marks_the_batch_while_folded(models):

@@ -1,10 +1,12 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
 from keras import layers
 
 from labsupport import data
-from labsupport.training import fit_passes
+from labsupport.training import fit_passes, recorded_warnings
 
 
 def _model():
@@ -103,3 +105,30 @@ def test_fit_passes_hands_extra_callbacks_to_fit():
 
     history = fit_passes(_model(), x, y, passes=30, batch_size=5, callbacks=[Count()])
     assert seen == [0, 1, 2] and history.passes == 30
+
+
+def test_recorded_warnings_keeps_warnings_and_sets_the_backend_notices_apart():
+    with recorded_warnings() as caught:
+        warnings.warn("the model reads 6 steps", UserWarning, stacklevel=1)
+        warnings.warn(
+            "__array__ implementation doesn't accept a copy keyword, so passing copy=False failed.",
+            DeprecationWarning,
+            stacklevel=1,
+        )
+        warnings.warn("a deprecated argument", DeprecationWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["the model reads 6 steps", "a deprecated argument"]
+    assert len(caught.left_out) == 1 and "__array__" in str(caught.left_out[0].message)
+    assert caught.summary() == "2 warnings (1 notice of the backend about its own tensors left out)"
+    with recorded_warnings() as quiet:
+        pass
+    assert quiet.summary() == "0 warnings" and quiet.left_out == []
+
+
+def test_recorded_warnings_on_this_backend_predict_and_fit_add_nothing():
+    """What chapter 3 relies on: on every backend, an ordinary call leaves the list empty."""
+    x, y = data.echo_one_to_one()
+    model = _model()
+    with recorded_warnings() as caught:
+        model.predict(x, verbose=0)
+        model.fit(x, y, epochs=1, batch_size=5, verbose=0)
+    assert not caught, [str(w.message) for w in caught]

@@ -3,8 +3,8 @@
 Each function reads the model it is given (its calls, the shapes between them and the weight
 shapes of its layers), so a picture cannot disagree with the code that built the model:
 
-* :func:`time_distributed` — ``TimeDistributed(layer)``: the steps, one box for the layer and
-  its weights, an arrow from every step;
+* :func:`time_distributed` — ``TimeDistributed(layer)``: the layers before it, the steps, one
+  box for the wrapped layer and its weights, an arrow from every step;
 * :func:`folded` — time folded into the batch axis: reshape (batch, steps, ...) to
   (batch·steps, ...), the layer, and the reshape back;
 * :func:`shared_calls` — one model called on several inputs, its outputs stacked.
@@ -14,7 +14,9 @@ records Keras 3 keeps on every symbolic tensor (``_keras_history`` and the opera
 nodes), which are not public API; ``tests/test_plotting_wrappers.py`` notices if they change.
 
 Shapes are written with ``batch`` for Keras's ``None`` batch axis, and ``batch·3`` where a
-reshape has folded 3 steps into it. Every function returns the matplotlib Figure it drew on.
+reshape has folded 3 steps into it. Steps (and calls, one per step) are numbered from 0, as
+Python indexes the time axis: ``step 0`` is ``x[:, 0]``. Every function returns the matplotlib
+Figure it drew on.
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ def _op_text(call: Call) -> str:
     # "stack (Stack)" says it twice: the name alone when it is only the class's
     base = re.sub(r"_\d+$", "", call.op.name)  # Keras counts names: stack, stack_1, ...
     title = base if base.lower() == name.lower() else f"{call.op.name} ({name})"
+    if getattr(call.op, "return_sequences", False):  # a recurrent layer's output at every step
+        title += ", return_sequences=True"
     if getattr(call.op, "weights", None):
         return _layer_text(title, call.op)
     return title
@@ -251,11 +255,11 @@ def _fit(fig: Any, canvas: _Canvas, own: bool, width: float = 5.8) -> None:
 
 
 def _positions(count: int, shown: int) -> list[tuple[float, str]]:
-    """x positions and labels of the step boxes; "…" where steps are left out."""
+    """x positions and labels (0, 1, ...) of the step boxes; "…" where steps are left out."""
     if count <= shown:
-        labels = [str(i + 1) for i in range(count)]
+        labels = [str(i) for i in range(count)]
     else:
-        labels = [*(str(i + 1) for i in range(shown - 2)), "…", str(count)]
+        labels = [*(str(i) for i in range(shown - 2)), "…", str(count - 1)]
     if len(labels) == 1:
         return [(0.5, labels[0])]
     return [(0.12 + 0.76 * i / (len(labels) - 1), label) for i, label in enumerate(labels)]
@@ -279,10 +283,11 @@ def time_distributed(
 ) -> Any:
     """Draw the first ``TimeDistributed`` layer of ``model``: the steps, one layer, its weights.
 
-    Every step of the input goes through the same inner layer (one box, with the weight shapes
-    read from it) and becomes the output step at the same position. Layers after the wrapper
-    follow as a chain, with the shapes on the arrows. Shows at most ``max_steps`` steps (the
-    last one always).
+    Every step of the wrapper's input goes through the same inner layer (one box, with the
+    weight shapes read from it) and becomes the output step at the same position. Layers
+    before the wrapper (an LSTM that returns sequences, say) come first and layers after it
+    follow, each as a chain with the shapes on the arrows. Steps are numbered from 0; at most
+    ``max_steps`` are shown (the last one always).
     """
     import keras
 
@@ -293,15 +298,23 @@ def time_distributed(
     if where is None:
         raise ValueError(f"{model.name} has no TimeDistributed layer to draw.")
     td, after = graph[where], graph[where + 1 :]
+    before = _chain_before(graph[:where])
     steps = td.inputs[0][1]
     if steps is None:  # keras.Input((None, ...)): the number of steps is not known yet
-        places = [(0.15, "1"), (0.5, "…"), (0.85, "T")]
+        places = [(0.15, "0"), (0.5, "…"), (0.85, "T-1")]
     else:
         places = _positions(int(steps), max_steps)
     fig, ax, own = _axes(ax)
     canvas = _Canvas(ax)
-    source = canvas.box(f"input  {shape_label(td.inputs[0])}", _STEP)
-    canvas.gap()
+    source = canvas.box(
+        f"input  {shape_label(graph[0].outputs[0] if before else td.inputs[0])}", _STEP
+    )
+    for i, call in enumerate(before):
+        canvas.gap(shape_label(call.inputs[0], call.batch_in) if i else "")  # the input box says it
+        box = canvas.box(_op_text(call), _style(call))
+        canvas.arrow(source, box)
+        source = box
+    canvas.gap(note=shape_label(td.inputs[0]) if before else "")
     ins = canvas.row(_steps(places, "step "))
     canvas.gap(note=f"each step {shape_label((None, *td.inputs[0][2:]))}")
     inner = td.op.layer
@@ -321,6 +334,16 @@ def time_distributed(
     _fit(fig, canvas, own)
     ax.set_title(title or f"TimeDistributed({inner.name}): one layer at every step", fontsize=10)
     return fig
+
+
+def _chain_before(graph: list[Call]) -> list[Call]:
+    """The calls between the model's one input and the wrapper, when they form a plain chain."""
+    if len(graph) < 2 or type(graph[0].op).__name__ != "InputLayer":
+        return []
+    rest = graph[1:]
+    if any(len(call.inputs) != 1 for call in rest):
+        return []
+    return rest
 
 
 def folded(model: Any, *, ax: Any = None, title: str | None = None) -> Any:
@@ -372,7 +395,7 @@ def shared_calls(
     fig, ax, own = _axes(ax)
     canvas = _Canvas(ax)
     sources = [
-        (x, label if label == "…" else f"input {model.inputs[int(label) - 1].name}", _STEP)
+        (x, label if label == "…" else f"input {model.inputs[int(label)].name}", _STEP)
         if len(model.inputs) == len(uses)
         else (x, label if label == "…" else f"input {label}", _STEP)
         for x, label in places
