@@ -81,7 +81,7 @@ def test_quadrant_sequences_has_a_row_per_order_and_a_column_per_step():
     fig = plotting.quadrant_sequences({"1234": digit, "4321": digit[::-1]}, title="orders")
     assert len(fig.axes) == 8
     assert [ax.get_ylabel() for ax in fig.axes[::4]] == ["1234", "4321"]
-    assert [ax.get_title() for ax in fig.axes[:4]] == [f"step {t}" for t in range(1, 5)]
+    assert [ax.get_title() for ax in fig.axes[:4]] == [f"t = {t}" for t in range(4)]
     shown = fig.axes[4].get_images()[0].get_array()
     np.testing.assert_allclose(shown, digit[3, ..., 0])
     assert fig._suptitle.get_text() == "orders"

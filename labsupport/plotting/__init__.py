@@ -198,7 +198,7 @@ def quadrant_sequences(sequences: Mapping[str, Any], *, title: str = ""):
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0:
-                ax.set_title(f"step {t + 1}", fontsize=8)
+                ax.set_title(f"t = {t}", fontsize=8)
         axes[r, 0].set_ylabel(order, fontsize=9)
     if title:
         fig.suptitle(title, fontsize=10)
@@ -214,7 +214,7 @@ def width_stacked_steps(stacked: Any, *, title: str = ""):
         ax.imshow(np.squeeze(stacked[t]), cmap="gray_r", vmin=0, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"step {t + 1}", fontsize=8)
+        ax.set_title(f"t = {t}", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
