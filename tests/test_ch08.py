@@ -163,6 +163,39 @@ def test_q2_accepts_the_chapter_model():
     assert fb.outcome is Outcome.CORRECT, fb
 
 
+def _written_out_fold():
+    """The chapter's written-out fold (section 4), defined from the notebook's own cell."""
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).parents[1] / "notebooks" / "08_cnn_lstm_mnist_quadrants.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    (source,) = [
+        "".join(c["source"]) for c in cells if "def folded_cnn_lstm(" in "".join(c["source"])
+    ]
+    ns = {"keras": keras, "layers": layers, "ops": keras.ops}
+    exec(source.split("\nwritten = ")[0], ns)  # the definition only, not the summary
+    return ns["folded_cnn_lstm"]
+
+
+def test_q2_accepts_the_written_out_fold():
+    fb = ch08.q2.check(_written_out_fold())
+    assert fb.outcome is Outcome.CORRECT, fb
+
+
+def test_the_written_out_fold_saves_and_loads_in_safe_mode(tmp_path):
+    # keras.ops.reshape on the model's tensors, not Lambda layers: load_model needs no
+    # safe_mode=False
+    model = _written_out_fold()()
+    assert not any(isinstance(op, layers.Lambda) for op in model.operations)
+    model.save(tmp_path / "folded.keras")
+    loaded = keras.models.load_model(tmp_path / "folded.keras")
+    x = np.random.default_rng(0).random((3, *QUAD), dtype="float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)), atol=1e-6
+    )
+
+
 @pytest.mark.parametrize(
     ("shape", "make", "phrase"),
     [
