@@ -112,7 +112,9 @@ test-oldest:
 # What depends on TensorFlow's CPU kernels (oneDNN on or off: the CPU decides unless
 # TF_ENABLE_ONEDNN_OPTS says) runs again with the setting this machine does not use by default,
 # so both kernel paths are tested on any CPU: the chapters with convolutions or close float
-# comparisons, and the tests of the advice for TensorFlow's kernel errors.
+# comparisons, and the tests of the advice for TensorFlow's kernel errors. Chapter 8 turns
+# oneDNN on itself unless told TF_ENABLE_ONEDNN_OPTS=0, so where the default is off, its =0
+# path runs as well.
 ONEDNN_CHECKS = tests/test_diagnose.py tests/test_config.py \
   notebooks/02_lstm_shapes_and_parameters.ipynb \
   notebooks/05_dense_on_3d_input.ipynb notebooks/06_convolutions_and_input_size.ipynb \
@@ -125,7 +127,11 @@ test-onednn: $(STAMP)
 	echo "TensorFlow's default here: oneDNN $$([ $$other = 0 ] && echo on || echo off);" \
 	  "testing TF_ENABLE_ONEDNN_OPTS=$$other" && \
 	TF_ENABLE_ONEDNN_OPTS=$$other LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
-	  $(ONEDNN_CHECKS) $(NBVAL) -n $(JOBS) --dist loadfile
+	  $(ONEDNN_CHECKS) $(NBVAL) -n $(JOBS) --dist loadfile && \
+	if [ $$other = 1 ]; then \
+	  echo "Chapter 8 turns oneDNN on unless it is told =0: that path too"; \
+	  TF_ENABLE_ONEDNN_OPTS=0 LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
+	    notebooks/08_cnn_lstm_mnist_quadrants.ipynb $(NBVAL); fi
 
 # Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
 browser-check: $(STAMP)
