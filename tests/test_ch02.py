@@ -1,9 +1,5 @@
 """Chapter 2 checkers: the reference solutions pass; real mistakes get their own advice."""
 
-import json
-from pathlib import Path
-from typing import NamedTuple
-
 import keras
 import numpy as np
 import pytest
@@ -209,27 +205,7 @@ def test_q5_placeholder_and_garbage():
 
 
 # ---- the chapter's text, read from the notebook --------------------------------------------
-class Cell(NamedTuple):
-    id: str
-    kind: str
-    source: str
-    alt: str
-
-
-def chapter_cells(name: str) -> list[Cell]:
-    """The cells of a chapter notebook, with the alt text of the figure each one draws."""
-    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [
-        Cell(
-            c["id"],
-            c["cell_type"],
-            "".join(c["source"]),
-            c["metadata"].get("mystnb", {}).get("image", {}).get("alt", ""),
-        )
-        for c in cells
-    ]
-
+from .notebook_cells import chapter_cells  # noqa: E402
 
 CHAPTER = "02_lstm_shapes_and_parameters"
 
