@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from labsupport.exercises.core import Feedback
+from labsupport.feedback import Feedback
 
 _RNN_NAMES = ("lstm", "gru", "simple_rnn", "rnn")
 _CONV_NAMES = ("conv",)

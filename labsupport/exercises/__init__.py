@@ -8,14 +8,7 @@ In a notebook::
     ch01.q1.solution()       # the reference solution
 """
 
-from labsupport.exercises.core import (
-    PLACEHOLDER,
-    Exercise,
-    Feedback,
-    Incorrect,
-    Outcome,
-    ____,
-    exercise,
-)
+from labsupport.exercises.core import PLACEHOLDER, Exercise, Incorrect, ____, exercise
+from labsupport.feedback import Feedback, Outcome
 
 __all__ = ["PLACEHOLDER", "Exercise", "Feedback", "Incorrect", "Outcome", "____", "exercise"]
