@@ -457,16 +457,17 @@ BEHAVIOURS = (
     Behaviour(
         "time_distributed_rules.adds_no_weights",
         (
-            "Wrapping a layer or a whole CNN in TimeDistributed adds no weights: the "
+            "Wrapping a layer or a whole model in TimeDistributed adds no weights: the "
             "wrapper's count is the wrapped model's."
         ),
         "05_dense_on_3d_input",
     ),
     Behaviour(
-        "time_distributed_rules.conv2d_needs_the_wrapper",
+        "time_distributed_rules.lstm_needs_the_wrapper",
         (
-            "Conv2D reads (batch, height, width, channel) and refuses a 5D sequence of "
-            "images; wrapped in TimeDistributed it runs on each image of the sequence."
+            "An LSTM reads (batch, steps, features) and refuses a 4D sequence of sequences; "
+            "wrapped in TimeDistributed it reads each inner sequence and returns one vector "
+            "for each."
         ),
         "05_dense_on_3d_input",
     ),
