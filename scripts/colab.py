@@ -106,7 +106,7 @@ def setup_note(setting: Setting, notebook: str, wheel: str) -> str:
 
 
 def chapters() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))
 
 
 def write_notebooks(setting: Setting, paths: list[Path] | None = None) -> list[Path]:

@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     print("Colab stack:", ", ".join(f"{k} {v}" for k, v in versions(venv).items()))
 
     work = Path(tempfile.mkdtemp(prefix="colab-stack-"))
-    chapters = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
     for chapter in chapters:
         shutil.copy(chapter, work / chapter.name)
     shutil.copy(wheel, work / wheel.name.replace(".whl", " (1).whl"))

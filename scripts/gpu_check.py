@@ -287,7 +287,7 @@ def prepare(args: argparse.Namespace) -> int:
 
     notebooks = folder / "notebooks"
     notebooks.mkdir()
-    chapters = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
     for chapter in chapters:
         shutil.copy(chapter, notebooks / chapter.name)
 

@@ -48,7 +48,7 @@ PLACEHOLDER_COMMENT = "# your code here"
 
 def chapters(source_dir: Path = NOTEBOOKS) -> list[Path]:
     """The chapter notebooks, in order: ``NN_*.ipynb``."""
-    return sorted(p for p in source_dir.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    return sorted(p for p in source_dir.glob("[0-9][0-9]*_*.ipynb") if p.is_file())
 
 
 def tags(cell) -> list[str]:
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     # a chapter that was renamed or removed must not linger as a download
-    for old in sorted(args.out.glob("[0-9][0-9]_*.ipynb")) if args.out.exists() else []:
+    for old in sorted(args.out.glob("[0-9][0-9]*_*.ipynb")) if args.out.exists() else []:
         if old.name not in editions:
             stale.append(f"{old} (no such chapter)")
             if not args.check:

@@ -87,67 +87,7 @@ def test_placeholder_and_garbage(q):
         assert fb.message
 
 
-# --- Exercise 4: predict a Bidirectional GRU's shape and count ------------------------------
-
-
-def test_q4_solution_passes_and_agrees_with_keras(run_solution):
-    ns = run_solution(ch02.q4)
-    fb = ch02.q4.check(ns["bi_shape"], ns["bi_params"])
-    assert fb.outcome is Outcome.CORRECT, fb
-    built = keras.Sequential(
-        [
-            keras.Input((20, 8)),
-            layers.Bidirectional(layers.GRU(16, return_sequences=True), merge_mode="sum"),
-        ]
-    )
-    assert tuple(built.outputs[0].shape) == ns["bi_shape"]
-    assert built.count_params() == ns["bi_params"]
-
-
-RIGHT_SHAPE = (None, 20, 16)
-RIGHT_COUNT = 2 * 3 * (16 * (8 + 16) + 2 * 16)
-
-
-@pytest.mark.parametrize(
-    ("shape", "params", "phrase"),
-    [
-        ((None, 20, 32), RIGHT_COUNT, "merge_mode='concat'"),  # concat vs sum
-        ((None, 16), RIGHT_COUNT, "no time axis"),
-        ((20, 16), RIGHT_COUNT, "no batch axis"),
-        ((None, 8, 16), RIGHT_COUNT, "not the output shape"),
-        (RIGHT_SHAPE, 2 * 3 * (16 * (8 + 16) + 16), "reset_after=False"),
-        (RIGHT_SHAPE, 3 * (16 * (8 + 16) + 2 * 16), "one GRU"),
-        (RIGHT_SHAPE, 2 * 4 * (16 * (8 + 16) + 16), "four blocks"),  # forgot GRU is ×3, not ×4
-        (RIGHT_SHAPE, 2 * 3 * 16 * (8 + 16), "biases"),  # forgot the biases
-        (RIGHT_SHAPE, 2 * (16 * (8 + 16) + 2 * 16), "one block"),  # forgot ×3
-        (RIGHT_SHAPE, 1234, "not it"),
-        (RIGHT_SHAPE, None, "pass the count too"),
-    ],
-)
-def test_q4_real_mistakes(shape, params, phrase):
-    fb = ch02.q4.check(shape, params)
-    assert fb.outcome is Outcome.INCORRECT and phrase in fb.message, fb
-
-
-def test_q4_placeholder_and_garbage():
-    assert ch02.q4.check(____, ____).outcome is Outcome.NOT_ATTEMPTED
-    assert ch02.q4.check(RIGHT_SHAPE, ____).outcome is Outcome.NOT_ATTEMPTED
-    for shape, params in [
-        (None, RIGHT_COUNT),
-        ("(None, 20, 16)", RIGHT_COUNT),
-        ((None, "20", 16), RIGHT_COUNT),
-        ((None, 20.5, 16), RIGHT_COUNT),
-        (RIGHT_SHAPE, "2496"),
-        (RIGHT_SHAPE, [2496]),
-        (keras.Sequential([layers.LSTM(3)]), RIGHT_COUNT),
-    ]:
-        fb = ch02.q4.check(shape, params)
-        assert fb.outcome is Outcome.INCORRECT and fb.message, (shape, params, fb)
-    fb = ch02.q4.check(RIGHT_SHAPE)  # the count left out
-    assert fb.outcome is Outcome.INCORRECT and "count" in fb.message
-
-
-# --- Exercise 5: fix the NumPy step --------------------------------------------------------
+# --- Exercise 4: fix the NumPy step --------------------------------------------------------
 
 
 def sigmoid(z):
@@ -166,10 +106,10 @@ def step_with(*, order="ifco", act=np.tanh, squash=True, swap=False, bias=True):
     return step
 
 
-def test_q5_solution_passes_and_the_reference_is_keras(run_solution):
-    ns = run_solution(ch02.q5, sigmoid=sigmoid)
-    assert ch02.q5.check(ns["fixed_step"]).outcome is Outcome.CORRECT
-    args, (h_keras, c_keras) = ch02._q5_case()
+def test_q4_solution_passes_and_the_reference_is_keras(run_solution):
+    ns = run_solution(ch02.q4, sigmoid=sigmoid)
+    assert ch02.q4.check(ns["fixed_step"]).outcome is Outcome.CORRECT
+    args, (h_keras, c_keras) = ch02._q4_case()
     h, c = ns["fixed_step"](*args)
     np.testing.assert_allclose(h, h_keras, atol=1e-5)
     np.testing.assert_allclose(c, c_keras, atol=1e-5)
@@ -192,15 +132,15 @@ def test_q5_solution_passes_and_the_reference_is_keras(run_solution):
         (lambda x_t, h, c, W, U, b: (x_t @ U, c), "raised ValueError"),
     ],
 )
-def test_q5_real_mistakes(step, phrase):
-    fb = ch02.q5.check(step)
+def test_q4_real_mistakes(step, phrase):
+    fb = ch02.q4.check(step)
     assert fb.outcome is Outcome.INCORRECT and phrase in fb.message, fb
 
 
-def test_q5_placeholder_and_garbage():
-    assert ch02.q5.check(____).outcome is Outcome.NOT_ATTEMPTED
+def test_q4_placeholder_and_garbage():
+    assert ch02.q4.check(____).outcome is Outcome.NOT_ATTEMPTED
     for garbage in (None, "fixed_step", 3, np.zeros(3), keras.layers.LSTM):
-        fb = ch02.q5.check(garbage)
+        fb = ch02.q4.check(garbage)
         assert fb.outcome is Outcome.INCORRECT and "should be a function" in fb.message, fb
 
 

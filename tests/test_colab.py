@@ -283,7 +283,7 @@ def test_every_colab_link_opens_a_chapter_that_exists(example_build):
     prefix = (
         "https://colab.research.google.com/github/example-org/timedistributed-lab-book/blob/main/"
     )
-    chapters = sorted(p.stem for p in (example_build / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted(p.stem for p in (example_build / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
     for page in html.rglob("*.html"):
         links = set(
             re.findall(r'href="(https://colab\.research\.google\.com[^"]*)"', page.read_text())

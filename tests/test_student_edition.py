@@ -26,7 +26,7 @@ _spec.loader.exec_module(mse)
 
 CHAPTERS = mse.chapters()
 IDS = [p.stem for p in CHAPTERS]
-CHECK_CALL = re.compile(r"\bch\d\d\.\w+\.check\(")
+CHECK_CALL = re.compile(r"\bch\d\d[a-z]?\.\w+\.check\(")
 
 
 def _pair(path: Path) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:

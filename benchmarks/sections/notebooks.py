@@ -13,7 +13,7 @@ from typing import Any
 from benchmarks.child import ChildError, in_child
 from benchmarks.common import ANSI, ROOT, log
 
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+NOTEBOOK_GLOB = "[0-9][0-9]*_*.ipynb"
 """Every chapter, whoever adds one."""
 
 

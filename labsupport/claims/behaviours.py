@@ -21,6 +21,16 @@ BEHAVIOURS = (
         "08_cnn_lstm_mnist_quadrants",
     ),
     Behaviour(
+        "bidirectional.two_copies",
+        (
+            "`Bidirectional` adds a second copy of the layer it wraps, with its own weights, "
+            "that reads the steps from last to first: twice the count whatever `merge_mode`; "
+            "`concat` doubles the width per step, `sum`, `mul` and `ave` keep it, `None` "
+            "returns both outputs."
+        ),
+        "02b_the_recurrent_family",
+    ),
+    Behaviour(
         "conv.channels_first_cpu",
         (
             "On a CPU, whether a channels-first Conv2D runs depends on TensorFlow's kernels: "
@@ -196,6 +206,15 @@ BEHAVIOURS = (
         "02_lstm_shapes_and_parameters",
     ),
     Behaviour(
+        "lstm.initial_state_hands_over",
+        (
+            "A decoder LSTM started from an encoder's final states with `initial_state=[h, c]` "
+            "gains no weights from them, and the source reaches the decoder's outputs through "
+            "them: another source with the same `target_so_far` gives other scores."
+        ),
+        "02b_the_recurrent_family",
+    ),
+    Behaviour(
         "lstm.last_step_is_default_output",
         (
             "`return_sequences=True` returns the hidden state after every step; its last step"
@@ -219,6 +238,25 @@ BEHAVIOURS = (
             "features it reads."
         ),
         "02_lstm_shapes_and_parameters",
+    ),
+    Behaviour(
+        "lstm.return_state_adds_c",
+        (
+            "With `return_state=True` an LSTM returns its output, its final h and its final c,"
+            " the states `(batch, units)` whatever the number of steps; without "
+            "`return_sequences` the output is the final h again."
+        ),
+        "02b_the_recurrent_family",
+    ),
+    Behaviour(
+        "lstm.stateful_carries_state",
+        (
+            "A stateful LSTM starts each call from the states the previous call ended with: "
+            "a sequence fed in two pieces gives what a plain LSTM with the same weights gives "
+            "for the whole; the same piece called again gives another output, until "
+            "`reset_state()`."
+        ),
+        "02b_the_recurrent_family",
     ),
     Behaviour(
         "lstm.steps_do_not_change_params",

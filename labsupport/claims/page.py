@@ -19,8 +19,8 @@ CHAPTERS = "../notebooks"
 
 def chapter_link(chapter: str) -> str:
     """``"03_many_to_one_echo"`` -> a link to that chapter labelled ``Ch. 3``."""
-    match = re.match(r"(\d+)_", chapter)
-    label = f"Ch. {int(match.group(1))}" if match else chapter
+    match = re.match(r"(\d+)([a-z]?)_", chapter)
+    label = f"Ch. {int(match.group(1))}{match.group(2)}" if match else chapter
     return f"{{doc}}`{label} <{CHAPTERS}/{chapter}>`"
 
 

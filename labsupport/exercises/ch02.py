@@ -149,104 +149,9 @@ def q3(answer: Any) -> str:
     )
 
 
-# --- Exercise 4: predict before you run ------------------------------------------------------
-
-Q4_UNITS, Q4_FEATURES, Q4_STEPS = 16, 8, 20
+# --- Exercise 4: fix the step code -----------------------------------------------------------
 
 SOLUTION_Q4 = """
-bi_shape = (None, 20, 16)  # merge_mode="sum" adds the two directions: the width stays 16
-bi_params = 2 * 3 * (16 * (8 + 16) + 2 * 16)  # 2 directions × 3 GRU blocks, 2 biases each
-"""
-
-
-_NOT_GIVEN = object()
-
-
-def _gru_params(features: int, units: int, *, reset_after: bool = True) -> int:
-    return 3 * (units * (features + units) + (2 if reset_after else 1) * units)
-
-
-@exercise(
-    "ch02.q4",
-    answers=("bi_shape", "bi_params"),
-    hints=(
-        "Bidirectional runs two copies of the layer, one reading forwards and one backwards; "
-        "merge_mode says how their outputs meet. A GRU has three blocks, not four.",
-        "With merge_mode='sum' the two outputs are added, so the width stays at units. Keras 3's "
-        "GRU uses reset_after=True: each block has two bias vectors, "
-        "3 × (units × (features + units) + 2 × units).",
-    ),
-    solution=SOLUTION_Q4,
-)
-def q4(shape: Any, params: Any = _NOT_GIVEN) -> str:
-    """Predict the output shape and count of Bidirectional(GRU(16, ...), merge_mode="sum")."""
-    dims = expect.shape(shape, "bi_shape")
-    units, features, steps = Q4_UNITS, Q4_FEATURES, Q4_STEPS
-    if dims == (steps, units) or dims == (steps, 2 * units):
-        raise Incorrect(
-            f"{expect.fmt_shape(dims)} has no batch axis. Keras shapes start with it, as None."
-        )
-    if dims in ((None, units), (None, 2 * units)):
-        raise Incorrect(
-            f"{expect.fmt_shape(dims)} has no time axis, but the GRU has return_sequences=True: "
-            "it returns one vector per step, and Bidirectional keeps the steps."
-        )
-    if dims == (None, steps, 2 * units):
-        raise Incorrect(
-            f"{expect.fmt_shape(dims)} is what merge_mode='concat' (the default) gives: the two "
-            "directions side by side. 'sum' adds them element by element, so the width stays "
-            f"at the GRU's {units} units."
-        )
-    if dims != (None, steps, units):
-        raise Incorrect(
-            f"{expect.fmt_shape(dims)} is not the output shape. It is (batch, steps, width): "
-            "which width does adding the two directions leave?"
-        )
-    if params is _NOT_GIVEN or params is None:
-        given = "bi_params is None. " if params is None else ""
-        raise Incorrect(
-            f"{given}The shape is right. Now pass the count too: "
-            "ch02.q4.check(bi_shape, bi_params)."
-        )
-    n = expect.whole_number(params, "bi_params")
-    one = _gru_params(features, units)
-    right = 2 * one
-    if n == right:
-        return (
-            f"(None, 20, 8) → {expect.fmt_shape(dims)}; 2 × 3 × ({units} × ({features} + "
-            f"{units}) + 2 × {units}) = {right:,}: two GRUs, one per direction."
-        )
-    if n == one:
-        raise Incorrect(
-            f"{n:,} is one GRU. Bidirectional holds two, one per direction, with their own "
-            "weights: double it."
-        )
-    if n in (
-        2 * _gru_params(features, units, reset_after=False),
-        _gru_params(features, units, reset_after=False),
-    ):
-        raise Incorrect(
-            f"{n:,} counts one bias vector per block: the reset_after=False GRU of Keras 1 and "
-            "TF1. Keras 3's GRU (reset_after=True) keeps two per block: + 2 × units."
-        )
-    if n in (2 * shapes.lstm_params(features, units), shapes.lstm_params(features, units)):
-        raise Incorrect(
-            f"{n:,} counts four blocks, as in an LSTM. A GRU has three: the update and reset "
-            "gates and the candidate."
-        )
-    if n in (2 * 3 * units * (features + units), 3 * units * (features + units)):
-        raise Incorrect(f"{n:,} leaves out the biases: each block has 2 × units of them.")
-    if n in (2 * (units * (features + units) + 2 * units), units * (features + units) + 2 * units):
-        raise Incorrect(f"{n:,} is one block; a GRU has three (two gates and the candidate).")
-    raise Incorrect(
-        f"{n:,} is not it. Count one GRU, 3 × (units × (features + units) + 2 × units), then "
-        "think about how many GRUs Bidirectional holds."
-    )
-
-
-# --- Exercise 5: fix the step code -----------------------------------------------------------
-
-SOLUTION_Q5 = """
 def fixed_step(x_t, h, c, W, U, b):
     z = x_t @ W + h @ U + b
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # Keras's order: i, f, c, o
@@ -273,7 +178,7 @@ def _step(x_t, h, c, W, U, b, *, order=_BLOCKS, cand=None, squash_h=True):
     return h_new, c_new
 
 
-def _q5_case(seed: int = 5):
+def _q4_case(seed: int = 5):
     """Random weights and states, and the step Keras's own LSTM takes from them."""
     import keras
     import numpy as np
@@ -302,16 +207,16 @@ def _close(a, b) -> bool:
 
 
 @exercise(
-    "ch02.q5",
+    "ch02.q4",
     answers=("fixed_step",),
     hints=(
         "The maths in broken_step is right; look at which slice of z each gate gets.",
         "Keras splits the 4 × units columns as input, forget, candidate, output: "
         "z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1).",
     ),
-    solution=SOLUTION_Q5,
+    solution=SOLUTION_Q4,
 )
-def q5(answer: Any) -> str:
+def q4(answer: Any) -> str:
     """Fix an LSTM step written in NumPy so it matches Keras's LSTM."""
     import itertools
 
@@ -322,7 +227,7 @@ def q5(answer: Any) -> str:
             "fixed_step should be a function, def fixed_step(x_t, h, c, W, U, b), that returns "
             f"(h, c); it is {answer!r}."
         )
-    args, (h_ref, c_ref) = _q5_case()
+    args, (h_ref, c_ref) = _q4_case()
     try:
         result = answer(*(a.copy() for a in args))
     except Exception as exc:  # the learner's own code failed: say where, not a traceback
