@@ -190,3 +190,30 @@ def test_keras_said_keeps_the_line_that_says_what_is_wrong():
     assert "\x1b" not in said and "keras_tensor" not in said
     assert diagnose.keras_said(ValueError("x" * 500)) == "x" * 300
     assert diagnose.keras_said(ValueError("")) == "(no message)"
+
+
+def test_rules_are_read_in_order_and_a_chapter_can_add_one(monkeypatch):
+    monkeypatch.setattr(diagnose, "RULES", list(diagnose.RULES))
+    names = [rule.name for rule in diagnose.RULES]
+    assert len(names) == len(set(names)), names
+    assert names.index("time_axis_lost") < names.index("other_axis_count")  # specific first
+    clash = ValueError("Input 0 of layer 'lstm' is incompatible: expected ndim=3, found ndim=2")
+    assert "2D tensor" in diagnose.diagnosis(clash)
+
+    said = diagnose.Rule(
+        "chapter.echo", lambda e: "echo: " + e.layer if "ndim=2" in e.message else None
+    )
+    diagnose.add_rule(said)
+    diagnose.add_rule(said)  # the notebook cell run twice: still one rule
+    assert [rule.name for rule in diagnose.RULES].count("chapter.echo") == 1
+    assert diagnose.diagnosis(clash) == "echo: lstm"
+    assert diagnose.diagnosis(ZeroDivisionError("x")) is None
+
+
+def test_an_exercises_own_rules_come_first_and_stay_its_own():
+    first = diagnose.Rule("exercise.first", lambda e: "first" if "ndim" in e.message else None)
+    clash = ValueError("expected ndim=3, found ndim=2. Full shape received: (None, 8)")
+    assert diagnose.diagnosis(clash, [first]) == "first"
+    assert diagnose.explain_error(clash, [first]).message == "first"
+    assert "It received (None, 8)." in diagnose.diagnosis(clash)  # the book's, without it
+    assert diagnose.ndim(diagnose.KerasError.of(clash)).shape == "(None, 8)"

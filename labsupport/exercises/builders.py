@@ -10,6 +10,7 @@ that takes arguments or returns nothing) gets its own :class:`Incorrect` message
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from typing import Any
 
 from labsupport import diagnose
@@ -29,9 +30,13 @@ def _required_arguments(function: Any) -> list[str]:
     ]
 
 
-def build_error(exc: BaseException, builder: str) -> Incorrect:
-    """The :class:`Incorrect` for an exception raised while ``builder()`` ran."""
-    known = diagnose.diagnosis(exc)
+def build_error(exc: BaseException, builder: str, rules: Sequence[diagnose.Rule] = ()) -> Incorrect:
+    """The :class:`Incorrect` for an exception raised while ``builder()`` ran.
+
+    ``rules``: the exercise's own :class:`~labsupport.diagnose.Rule` objects, tried before the
+    book's.
+    """
+    known = diagnose.diagnosis(exc, rules)
     if known:
         return Incorrect(f"Keras could not build your model. {known}")
     return Incorrect(
@@ -42,7 +47,14 @@ def build_error(exc: BaseException, builder: str) -> Incorrect:
     )
 
 
-def built_model(answer: Any, *, builder: str, check: str, accept_model: bool = True) -> Any:
+def built_model(
+    answer: Any,
+    *,
+    builder: str,
+    check: str,
+    accept_model: bool = True,
+    rules: Sequence[diagnose.Rule] = (),
+) -> Any:
     """Call the learner's builder and return the model it builds, or raise :class:`Incorrect`.
 
     Args:
@@ -52,6 +64,8 @@ def built_model(answer: Any, *, builder: str, check: str, accept_model: bool = T
         check: the exercise's name, e.g. ``"ch04.q2"``, for the messages.
         accept_model: take a built model as it is; if False, a model is refused with a
             message asking for the function (for exercises about writing the builder).
+        rules: advice for build errors that only fits this exercise, tried before the
+            book's (see :mod:`labsupport.diagnose`).
     """
     import keras
 
@@ -87,7 +101,7 @@ def built_model(answer: Any, *, builder: str, check: str, accept_model: bool = T
     except Incorrect:
         raise
     except Exception as exc:  # Keras raises ValueError mostly, but any error gets advice
-        raise build_error(exc, builder) from exc
+        raise build_error(exc, builder, rules) from exc
     if model is None:
         raise Incorrect(
             f"{builder}() returned None. Did you forget the return in front of "

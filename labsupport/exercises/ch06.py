@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from labsupport import shapes
+from labsupport import diagnose, shapes
 from labsupport.exercises import expect
 from labsupport.exercises.core import Incorrect, exercise
 
@@ -160,7 +160,7 @@ def q2(answer: Any) -> str:
     except Exception as exc:
         raise Incorrect(
             f"Calling keypoints on six 96 × 96 × 3 images raised {type(exc).__name__}: "
-            f"{str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            f"{diagnose.keras_said(exc, 200)}"
         ) from None
     moved_by = float(np.abs(answers[1::2] - answers[0::2]).max())
     if not moved_by > 1e-4:
@@ -251,8 +251,9 @@ def small_digits():
 """
 
 
-def _too_small(message: str) -> str | None:
+def _too_small(e: diagnose.KerasError) -> str | None:
     """Advice for Keras's 'output size would be zero or negative', naming the sizes it met."""
+    message = e.message
     if "would be zero or negative" not in message:
         return None
     size = re.search(r"inputs[._ ]shape=[\[(]None,? (\d+),? (\d+),? (\d+)", message)
@@ -265,11 +266,15 @@ def _too_small(message: str) -> str | None:
             f"{window.group(2)} × {window.group(3)} {what}: the window no longer fits."
         )
     return (
-        "Keras could not build the model: each 'valid' convolution shortens each side by kernel "
-        "- 1 pixels and each MaxPooling2D(2) halves it, so a 12 × 12 image runs out of "
-        f"pixels before the last layer.{met} Write the sizes down layer by layer. Keep the "
+        "Each 'valid' convolution shortens each side by kernel - 1 pixels and each "
+        "MaxPooling2D(2) halves it, so a 12 × 12 image runs out of pixels before the last "
+        f"layer.{met} Write the sizes down layer by layer. Keep the "
         'layers and let the convolutions keep the size: padding="same" (or use a smaller kernel).'
     )
+
+
+RULES = (diagnose.Rule("ch06.image_too_small", _too_small),)
+"""This chapter's advice for a model whose maps shrink to nothing, tried before the book's."""
 
 
 @exercise(
@@ -289,13 +294,7 @@ def q4(answer: Any) -> str:
 
     from labsupport.exercises.builders import built_model
 
-    try:
-        m = built_model(answer, builder="small_digits", check="ch06.q4")
-    except Incorrect as wrong:
-        advice = _too_small(str(wrong.__cause__)) if wrong.__cause__ else None
-        if advice:
-            raise Incorrect(advice) from None
-        raise
+    m = built_model(answer, builder="small_digits", check="ch06.q4", rules=RULES)
     if expect.input_shape(m) != (None, 12, 12, 1):
         raise Incorrect(
             f"small_digits reads {expect.fmt_shape(expect.input_shape(m))}; the images are "

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
+from labsupport import diagnose
 from labsupport import seq2seq_data as s2s
 from labsupport.exercises import builders, expect
 from labsupport.exercises.core import Incorrect, describe, exercise
@@ -157,43 +157,44 @@ _NO_SEQUENCES = (
 )
 
 
-def _advice(err: BaseException) -> str | None:
-    """This chapter's advice for the errors Keras raises while building an encoder-decoder."""
-    text = str(err)
-    if "expected ndim=3, found ndim=2" in text:
-        received = text.split("Full shape received:")[-1].strip() if "received:" in text else ""
-        return "Keras could not build your model. " + _NO_REPEAT.format(shape=received or "2D")
-    if "TimeDistributed" in text and "3 dimensions" in text:
-        return f"Keras could not build your model: {_NO_SEQUENCES}"
-    if "repeat_vector" in text and "expected ndim=2, found ndim=3" in text:
-        return (
-            "RepeatVector received a sequence, (None, 5, 64). It copies one vector, so the "
-            "encoder must return only its final output: leave return_sequences off the "
-            "first LSTM."
-        )
-    return None
+def _decoder_without_repeat(e: diagnose.KerasError) -> str | None:
+    n = diagnose.ndim(e)
+    if not (n and n.want == 3 and n.found == 2 and n.kind == "ndim"):
+        return None
+    return _NO_REPEAT.format(shape=n.shape or "2D")
+
+
+def _decoder_without_sequences(e: diagnose.KerasError) -> str | None:
+    if not ("TimeDistributed" in e.message and "3 dimensions" in e.message):
+        return None
+    return _NO_SEQUENCES[0].upper() + _NO_SEQUENCES[1:]
+
+
+def _encoder_returns_sequences(e: diagnose.KerasError) -> str | None:
+    n = diagnose.ndim(e)
+    if not ("repeat_vector" in e.message and n and (n.kind, n.want, n.found) == ("ndim", 2, 3)):
+        return None
+    return (
+        "RepeatVector received a sequence, (None, 5, 64). It copies one vector, so the "
+        "encoder must return only its final output: leave return_sequences off the "
+        "first LSTM."
+    )
+
+
+RULES = (
+    diagnose.Rule("ch09.decoder_without_repeat", _decoder_without_repeat),
+    diagnose.Rule("ch09.decoder_without_sequences", _decoder_without_sequences),
+    diagnose.Rule("ch09.encoder_returns_sequences", _encoder_returns_sequences),
+)
+"""This chapter's advice for the errors Keras raises while building an encoder-decoder, tried
+before the book's (:mod:`labsupport.diagnose`): it names the exercise's own sizes."""
 
 
 def _build(build: Any) -> Any:
     """Call the learner's builder; this chapter's advice first, then the book's."""
-    import keras
-
-    if callable(build) and not isinstance(build, (type, keras.layers.Layer)):
-
-        @functools.wraps(build)
-        def guarded():
-            try:
-                return build()
-            except Exception as err:  # a broken model fails while Keras builds it
-                advice = _advice(err)
-                if advice:
-                    raise Incorrect(advice) from None
-                raise
-
-        answer = guarded
-    else:
-        answer = build
-    return builders.built_model(answer, builder="build_fixed", check="ch09.q2", accept_model=False)
+    return builders.built_model(
+        build, builder="build_fixed", check="ch09.q2", accept_model=False, rules=RULES
+    )
 
 
 @exercise(
