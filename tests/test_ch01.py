@@ -1,5 +1,7 @@
 """Chapter 1 checkers: the reference solutions pass; real mistakes get their own advice."""
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -287,3 +289,17 @@ def test_q6_placeholder_and_garbage(trained):
         fb = ch01.q6.check(*args)
         assert fb.outcome is Outcome.INCORRECT, fb
         assert phrase in fb.message
+
+
+# ---- the chapter's text, read from the notebook --------------------------------------------
+from .notebook_cells import chapter_cells  # noqa: E402
+
+
+@pytest.mark.parametrize("word", ["tensor", "kernel", "recurrent kernel", "tracing"])
+def test_terms_are_defined_where_first_used(word):
+    """Chapter 1 says what each of these words means no later than the cell that first uses it."""
+    cells = chapter_cells("01_one_to_one_echo")
+    used = re.compile(rf"\b{word}s?\b", re.IGNORECASE)  # not "tensorflow"
+    first_use = next(i for i, c in enumerate(cells) if used.search(c.source))
+    definition = next(i for i, c in enumerate(cells) if f"**{word}**" in c.source)
+    assert definition <= first_use, (word, cells[first_use].id)

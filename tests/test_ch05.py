@@ -177,3 +177,12 @@ def test_numbers_are_numbers_and_the_source_is_named():
     first_claim = next(i for i, c in enumerate(cells) if c.kind == "code" and "claim(" in c.source)
     before = "\n".join(c.source for c in cells[:first_claim] if c.kind == "markdown")
     assert "**the source**" in before and "](" in before
+
+
+def test_no_convolution_before_chapter_6_introduces_it():
+    """Chapter 5 teaches with the layers chapters 1 to 5 introduce; it only points at Conv2D."""
+    cells = chapter_cells(CHAPTER)
+    assert not [c.id for c in cells if c.kind == "code" and "Conv" in c.source]
+    for cell in cells:
+        if cell.kind == "markdown" and "Conv2D" in cell.source:
+            assert "06_convolutions_and_input_size" in cell.source or "chapter 6" in cell.source

@@ -243,3 +243,12 @@ def test_q4_placeholder_and_garbage():
     for answer in (None, "small_digits", lambda: None, layers.Conv2D(8, 3)):
         fb = ch06.q4.check(answer)
         assert fb.outcome is Outcome.INCORRECT and fb.message, (answer, fb)
+
+
+def test_relu_is_defined_before_the_first_cell_that_uses_it():
+    from .notebook_cells import chapter_cells
+
+    cells = chapter_cells("06_convolutions_and_input_size")
+    first_use = next(i for i, c in enumerate(cells) if c.kind == "code" and "relu" in c.source)
+    said = "\n".join(c.source for c in cells[:first_use] if c.kind == "markdown")
+    assert "**ReLU**" in said
