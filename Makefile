@@ -16,7 +16,7 @@ JOBS ?= 2
 KERNEL_STARTUP_S ?= 600
 NBVAL = --nbval-lax --nbval-kernel-startup-timeout=$(KERNEL_STARTUP_S)
 
-.PHONY: install student wheel book test test-colab test-oldest test-onednn gpu-check test-offline test-backends test-jax test-torch browser-check lab lint bench clean
+.PHONY: install student wheel book test test-colab test-oldest test-onednn test-tf32 gpu-check test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -132,6 +132,18 @@ test-onednn: $(STAMP)
 	  echo "Chapter 8 turns oneDNN on unless it is told =0: that path too"; \
 	  TF_ENABLE_ONEDNN_OPTS=0 LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
 	    notebooks/08_cnn_lstm_mnist_quadrants.ipynb $(NBVAL); fi
+
+# What a GPU's TensorFloat-32 changes, on this CPU: the chapters that compare float results
+# run with every matrix product's and convolution's inputs rounded to TF32's 10 mantissa bits
+# (tests/standins/tf32.py, run by each kernel from a fresh IPython profile).
+TF32_CHAPTERS = $(shell grep -l "allclose\|isclose\|numerics" notebooks/*.ipynb)
+
+test-tf32: $(STAMP)
+	@profile=$$(mktemp -d) && mkdir -p $$profile/profile_default/startup && \
+	cp tests/standins/tf32.py $$profile/profile_default/startup/00-tf32.py && \
+	IPYTHONDIR=$$profile LABSUPPORT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider \
+	  $(TF32_CHAPTERS) $(NBVAL) -n $(JOBS) --dist loadfile; \
+	status=$$?; rm -rf $$profile; exit $$status
 
 # Opens every page of the built book in headless Chromium: links, figures, outputs, toggles.
 browser-check: $(STAMP)
