@@ -14,12 +14,13 @@ training step) and returns plain rows a chapter or a benchmark command can print
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
+from labsupport.models import without_retracing_warnings
 
 WAYS = ("shared calls", "TimeDistributed", "folded into batch")
 """The names of the three ways, in the order the chapter shows them."""
@@ -188,13 +189,8 @@ def time_three_ways(
 
     # Three models mean three sets of compiled functions; TensorFlow then warns about
     # "retracing", which is expected here and would only clutter a notebook.
-    tf_logger = logging.getLogger("tensorflow")
-    level = tf_logger.level
-    tf_logger.setLevel(logging.ERROR)
-    try:
+    with without_retracing_warnings():
         return _time_three_ways(batch, steps, tuple(image_shape), units, repeats, warmup, seed)
-    finally:
-        tf_logger.setLevel(level)
 
 
 def _time_three_ways(

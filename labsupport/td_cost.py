@@ -22,12 +22,13 @@ the count is the number of runs, not of copies. Each row records its ``backend``
 from __future__ import annotations
 
 import functools
-import logging
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+
+from labsupport.models import without_retracing_warnings
 
 VARIANTS: dict[str, str] = {
     "dense": "Dense",
@@ -103,25 +104,12 @@ def trace_calls(
 ) -> int:
     """How many times the inner ``Dense.call`` runs over ``predicts`` calls of
     ``predict_on_batch`` on one length: the first traces, the later ones only run the graph."""
-    with QuietRetracing():
+    with without_retracing_warnings():  # several fresh models: expected here
         model, dense = build(variant, steps, features=features, units=2)
         x = np.zeros((batch, steps, features), dtype="float32")
         for _ in range(predicts):
             model.predict_on_batch(x)
     return int(dense.call_count)
-
-
-class QuietRetracing:
-    """Several fresh models mean several traced functions, and TensorFlow then logs warnings
-    about "retracing"; expected here, so they are silenced while measuring."""
-
-    def __enter__(self) -> None:
-        self.logger = logging.getLogger("tensorflow")
-        self.level = self.logger.level
-        self.logger.setLevel(logging.ERROR)
-
-    def __exit__(self, *exc: object) -> None:
-        self.logger.setLevel(self.level)
 
 
 def _warm_up() -> None:
@@ -177,7 +165,7 @@ def measure(
     backend = keras.backend.backend()
     rng = np.random.default_rng(seed)
     rows = []
-    with QuietRetracing():
+    with without_retracing_warnings():  # several fresh models: expected here
         _warm_up()
         for n in sorted(int(s) for s in steps):
             x = rng.normal(size=(batch, n, features)).astype("float32")

@@ -154,3 +154,62 @@ def test_importing_models_loads_no_keras():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+RETRACING = "5 out of the last 5 calls to <function f at 0x7f> triggered tf.function retracing."
+
+
+class _Stop(Exception):
+    pass
+
+
+def _tensorflow_log_during(run):
+    """What the "tensorflow" logger passes on while ``run()`` logs a retracing and a warning."""
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    level, filters = logger.level, list(logger.filters)
+    passed = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: passed.append(record.getMessage())
+    logger.addHandler(handler)
+    try:
+        with pytest.raises(_Stop):
+            run()
+    finally:
+        logger.removeHandler(handler)
+    assert (logger.level, logger.filters) == (level, filters), "the logger was left changed"
+    return passed
+
+
+def _talk(*args, **kwargs):
+    import logging
+
+    logging.getLogger("tensorflow").warning(RETRACING)
+    logging.getLogger("tensorflow").warning("a warning that matters")
+    raise _Stop
+
+
+def test_without_retracing_warnings_drops_that_warning_only():
+    def run():
+        with models.without_retracing_warnings():
+            _talk()
+
+    assert _tensorflow_log_during(run) == ["a warning that matters"]
+    assert RETRACING in _tensorflow_log_during(_talk)  # outside, it is passed on
+
+
+@pytest.mark.parametrize("measure", ["td_cost.trace_calls", "td_cost.measure", "three_ways"])
+def test_the_measurements_use_the_one_silencer(monkeypatch, measure):
+    """td_cost and sequence_cnn build many models on purpose: they leave out the retracing
+    warning with models.without_retracing_warnings, and let every other warning through."""
+    from labsupport import sequence_cnn, td_cost
+
+    runs = {
+        "td_cost.trace_calls": (td_cost, "build", lambda: td_cost.trace_calls("dense", 2)),
+        "td_cost.measure": (td_cost, "_warm_up", lambda: td_cost.measure((2,))),
+        "three_ways": (sequence_cnn, "_time_three_ways", sequence_cnn.time_three_ways),
+    }
+    module, inner, run = runs[measure]
+    monkeypatch.setattr(module, inner, _talk)
+    assert _tensorflow_log_during(run) == ["a warning that matters"]
