@@ -16,7 +16,7 @@ JOBS ?= 2
 KERNEL_STARTUP_S ?= 600
 NBVAL = --nbval-lax --nbval-kernel-startup-timeout=$(KERNEL_STARTUP_S)
 
-.PHONY: install student wheel book test test-colab test-oldest test-onednn test-tf32 gpu-check test-offline test-backends test-jax test-torch browser-check lab lint bench clean
+.PHONY: install student wheel book test test-unit test-checkers test-book test-tooling test-notebooks test-colab test-oldest test-onednn test-tf32 gpu-check test-offline test-backends test-jax test-torch browser-check lab lint bench clean
 
 install: $(STAMP)
 
@@ -53,6 +53,15 @@ book: student wheel
 
 test: $(STAMP)
 	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests notebooks $(NBVAL) -n $(JOBS) --dist loadfile
+
+# `make test` by kind, each a part of it: labsupport's modules, the exercises' checkers, the
+# book's sources and tools, the benchmarks and scripts (tests/conftest.py gives every test file
+# its kind), and the chapters themselves under nbval.
+test-unit test-checkers test-book test-tooling: $(STAMP)
+	LABSUPPORT_FAST=1 $(BIN)/python -m pytest tests -m $(@:test-%=%) -n $(JOBS) --dist loadfile
+
+test-notebooks: $(STAMP)
+	LABSUPPORT_FAST=1 $(BIN)/python -m pytest notebooks $(NBVAL) -n $(JOBS) --dist loadfile
 
 # The path of a reader with no internet and no MNIST file: every chapter in full mode on the
 # sample bundled with labsupport (no LABSUPPORT_MNIST, an empty Keras cache).

@@ -69,9 +69,17 @@ def test_a_failed_section_needs_no_numbers():
 def test_committed_results_are_valid():
     found = sorted((ROOT / "benchmarks" / "results").glob("*.json"))
     assert found, "no committed results: the Benchmarks page would be empty"
+    checked = []
     for path in found:
         results = br.load(path)
         assert path.stem == results["device_kind"]
+        for name, part in results["sections"].items():
+            if part.get("error"):
+                continue
+            rows = schema.LIST_KEYS.get(name)
+            assert not rows or part[rows], f"{path.name}: section {name!r} has no {rows!r}"
+            checked.append(f"{path.stem}/{name}")
+    assert checked, f"no section in {[p.name for p in found]} holds a measurement"
 
 
 def test_find_results_dir_walks_up(tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import os
 import re
 import sys
 from pathlib import Path
@@ -207,12 +206,10 @@ def test_student_notebook_runs_with_every_check_not_attempted(path, tmp_path, mo
         assert outcomes == ["not_attempted"] * len(outcomes) and outcomes, (
             f"{path.name}: check cell {cell.source.strip()!r} reported {outcomes or 'nothing'}"
         )
-    errors = [
-        o
-        for c in student.cells
-        if "raises-exception" not in c.metadata.get("tags", [])
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    assert not errors
-    assert os.environ["LABSUPPORT_FAST"] == "1"
+    printed = "".join(o.get("text", "") for c in student.cells for o in c.get("outputs", []))
+    assert "Fast mode (LABSUPPORT_FAST=1)" in printed, f"{path.name} did not run in fast mode"
+    # client.execute() let errors through only in cells tagged raises-exception; each must raise
+    for cell in student.cells:
+        if "raises-exception" in cell.metadata.get("tags", []):
+            kinds = [o.get("output_type") for o in cell.get("outputs", [])]
+            assert "error" in kinds, f"{path.name}: {cell.source.strip()[:60]!r} did not raise"
