@@ -12,11 +12,6 @@ from labsupport.exercises import expect
 from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
-SOLUTION_Q1 = """
-x_121 = seq.reshape(5, 1, 1)  # 5 samples, 1 step each, 1 feature per step
-y_121 = seq.reshape(5, 1)     # one target value per sample
-"""
-
 
 @exercise(
     "ch01.q1",
@@ -26,7 +21,6 @@ y_121 = seq.reshape(5, 1)     # one target value per sample
         "value is a sample of its own, and each sample is one step of one feature.",
         "Use seq.reshape(...) twice: x needs three numbers in its shape, y needs two.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(x: Any, y: Any) -> str:
     """Shape the echo sequence for the one-to-one framing: x of (5, 1, 1), y of (5, 1)."""
@@ -77,15 +71,6 @@ def q1(x: Any, y: Any) -> str:
     return "x is (5, 1, 1) and y is (5, 1): five samples, each one step of one feature."
 
 
-SOLUTION_Q2 = """
-model_121 = keras.Sequential([
-    keras.Input((1, 1)),  # (steps, features); the batch axis is left out
-    layers.LSTM(5),
-    layers.Dense(1),
-])
-"""
-
-
 @exercise(
     "ch01.q2",
     answers=("model_121",),
@@ -94,7 +79,6 @@ model_121 = keras.Sequential([
         "The model is keras.Input((1, 1)), then an LSTM with 5 units, then a Dense layer with "
         "one unit.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(answer: Any) -> str:
     """Build the one-to-one model: LSTM(5) then Dense(1), on samples of 1 step × 1 feature."""
@@ -148,11 +132,6 @@ def _one_to_one(m: Any) -> str:
     return "140 parameters in the LSTM and 6 in the Dense layer: the model of the chapter."
 
 
-SOLUTION_Q3 = """
-n_params = 4 * (5 * (1 + 5) + 5)
-"""
-
-
 @exercise(
     "ch01.q3",
     answers=("n_params",),
@@ -162,7 +141,6 @@ n_params = 4 * (5 * (1 + 5) + 5)
         "a weight for every (previous hidden value, unit) pair, and a bias per unit.",
         "For one block: units × (features + units) + units. Then multiply by the four blocks.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """Work out by hand how many parameters LSTM(5) has on input with 1 feature."""
@@ -174,12 +152,6 @@ def q3(answer: Any) -> str:
     expect.lstm_count(n, features, units)
 
 
-SOLUTION_Q4 = """
-predicted_shape = (None, 1, 1)  # the 1 step stays; Dense(1) replaces the last axis (5 units)
-predicted_params = 146          # return_sequences changes the output's shape, not the weights
-"""
-
-
 @exercise(
     "ch01.q4",
     answers=("predicted_shape", "predicted_params"),
@@ -189,7 +161,6 @@ predicted_params = 146          # return_sequences changes the output's shape, n
         "Steps: 1. The LSTM's weights do not depend on return_sequences, and Dense(1) still "
         "reads 5 values per step.",
     ),
-    solution=SOLUTION_Q4,
 )
 def q4(shape: Any, params: Any) -> str:
     """Predict the output shape and parameter count of LSTM(5, return_sequences=True) → Dense(1)."""
@@ -239,16 +210,6 @@ def q4(shape: Any, params: Any) -> str:
     )
 
 
-SOLUTION_Q5 = """
-def build_121():
-    return keras.Sequential([
-        keras.Input((1, 1)),  # one step of one feature: the LSTM needs (steps, features)
-        layers.LSTM(5),
-        layers.Dense(1),
-    ])
-"""
-
-
 @exercise(
     "ch01.q5",
     answers=("build_121",),
@@ -257,7 +218,6 @@ def build_121():
         "keras.Input takes one sample's shape without the batch axis. For an LSTM that is two "
         "numbers, (steps, features): one step of one feature.",
     ),
-    solution=SOLUTION_Q5,
 )
 def q5(build: Any) -> str:
     """Fix the builder whose Input((1,)) the LSTM refuses; the check calls your function."""
@@ -274,13 +234,6 @@ def q5(build: Any) -> str:
     return _one_to_one(m)
 
 
-SOLUTION_Q6 = """
-probe = np.array([0.5, 1.6]).reshape(2, 1, 1)  # two samples of one step, one feature
-echo_mid, echo_far = model.predict(probe, verbose=0).ravel()
-far_echoed = bool(abs(echo_far - 1.6) < 0.05)
-"""
-
-
 @exercise(
     "ch01.q6",
     answers=("model", "echo_mid", "echo_far", "far_echoed"),
@@ -289,7 +242,6 @@ far_echoed = bool(abs(echo_far - 1.6) < 0.05)
         "np.array([0.5, 1.6]).reshape(2, 1, 1), then model.predict; compare the second answer "
         "with 1.6.",
     ),
-    solution=SOLUTION_Q6,
 )
 def q6(model: Any, mid: Any, far: Any, far_echoed: Any) -> str:
     """Ask the trained model to echo 0.5 and 1.6; does it echo 1.6 to within 0.05?"""

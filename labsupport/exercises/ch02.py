@@ -10,10 +10,6 @@ from labsupport.exercises.core import Incorrect, exercise
 
 Q1_UNITS, Q1_FEATURES, Q1_STEPS = 16, 8, 20
 
-SOLUTION_Q1 = """
-n_lstm = 4 * (16 * (8 + 16) + 16)  # 4 blocks × (units × (features + units) + units)
-"""
-
 
 @exercise(
     "ch02.q1",
@@ -23,7 +19,6 @@ n_lstm = 4 * (16 * (8 + 16) + 16)  # 4 blocks × (units × (features + units) + 
         "One block has units × (features + units) weights and units biases; an LSTM has four "
         "blocks: three gates (input, forget, output) and the cell candidate.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(answer: Any) -> str:
     """Predict the parameters of LSTM(16) reading 20 steps × 8 features."""
@@ -40,15 +35,6 @@ def q1(answer: Any) -> str:
     expect.lstm_count(n, features, units)
 
 
-SOLUTION_Q2 = """
-per_step = keras.Sequential([
-    keras.Input((5, 3)),                      # 5 steps × 3 features
-    layers.LSTM(8, return_sequences=True),    # (None, 5, 8): one vector per step
-    layers.Dense(1),                          # acts on the last axis: (None, 5, 1)
-])
-"""
-
-
 @exercise(
     "ch02.q2",
     answers=("per_step",),
@@ -57,7 +43,6 @@ per_step = keras.Sequential([
         "LSTM(8, return_sequences=True) gives (None, 5, 8); a Dense layer then acts on the last "
         "axis.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(answer: Any) -> str:
     """Build a model that reads 5 steps × 3 features and outputs one value per step."""
@@ -114,11 +99,6 @@ def q2(answer: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-n_second = 4 * (3 * (3 + 3) + 3)  # its features are the first LSTM's 3 units
-"""
-
-
 @exercise(
     "ch02.q3",
     answers=("n_second",),
@@ -126,7 +106,6 @@ n_second = 4 * (3 * (3 + 3) + 3)  # its features are the first LSTM's 3 units
         "The second LSTM does not see the 4 input features: it reads what the first one returns.",
         "The first LSTM returns 3 values per step, so the second has features = 3.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """Parameters of the second of two stacked LSTM(3) layers reading 4 features per step."""
@@ -151,15 +130,6 @@ def q3(answer: Any) -> str:
 
 # --- Exercise 4: fix the step code -----------------------------------------------------------
 
-SOLUTION_Q4 = """
-def fixed_step(x_t, h, c, W, U, b):
-    z = x_t @ W + h @ U + b
-    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # Keras's order: i, f, c, o
-    i, f, o = sigmoid(z_i), sigmoid(z_f), sigmoid(z_o)
-    c = f * c + i * np.tanh(z_c)
-    h = o * np.tanh(c)
-    return h, c
-"""
 
 _BLOCKS = ("i", "f", "c", "o")
 
@@ -214,7 +184,6 @@ def _close(a, b) -> bool:
         "Keras splits the 4 × units columns as input, forget, candidate, output: "
         "z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1).",
     ),
-    solution=SOLUTION_Q4,
 )
 def q4(answer: Any) -> str:
     """Fix an LSTM step written in NumPy so it matches Keras's LSTM."""

@@ -19,10 +19,6 @@ def _gru_params(features: int, units: int, *, reset_after: bool = True) -> int:
 
 Q1_UNITS, Q1_FEATURES, Q1_STEPS = 12, 6, 30
 
-SOLUTION_Q1 = """
-n_gru = 3 * (12 * (6 + 12) + 2 * 12)  # 3 blocks × (units × (features + units) + 2 biases)
-"""
-
 
 @exercise(
     "ch02b.q1",
@@ -33,7 +29,6 @@ n_gru = 3 * (12 * (6 + 12) + 2 * 12)  # 3 blocks × (units × (features + units)
         "Keras 3's GRU keeps two bias vectors per block (reset_after=True): "
         "3 × (units × (features + units) + 2 × units).",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(answer: Any) -> str:
     """Predict the parameters of GRU(12) reading 30 steps × 6 features."""
@@ -80,11 +75,6 @@ def q1(answer: Any) -> str:
 
 Q2_UNITS, Q2_FEATURES, Q2_STEPS = 16, 8, 20
 
-SOLUTION_Q2 = """
-bi_shape = (None, 20, 16)  # merge_mode="sum" adds the two directions: the width stays 16
-bi_params = 2 * 3 * (16 * (8 + 16) + 2 * 16)  # 2 directions × 3 GRU blocks, 2 biases each
-"""
-
 
 @exercise(
     "ch02b.q2",
@@ -96,7 +86,6 @@ bi_params = 2 * 3 * (16 * (8 + 16) + 2 * 16)  # 2 directions × 3 GRU blocks, 2 
         "GRU uses reset_after=True: each block has two bias vectors, "
         "3 × (units × (features + units) + 2 × units).",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(shape: Any, params: Any = _NOT_GIVEN) -> str:
     """Predict the output shape and count of Bidirectional(GRU(16, ...), merge_mode="sum")."""
@@ -169,12 +158,6 @@ def q2(shape: Any, params: Any = _NOT_GIVEN) -> str:
 Q3_UNITS = 16
 Q3_SOURCE = (12, 6)  # 12 steps × 6 features
 Q3_TARGET = (4, 3)  # 4 steps, one of 3 symbols each
-
-SOLUTION_Q3 = """
-state_shape = (None, 16)  # one h (and one c) per sequence: no time axis
-decoded_shape = (None, 4, 16)  # one vector per step the decoder writes
-n_decoder = 4 * (16 * (3 + 16) + 16)  # it reads target_so_far's 3 features per step
-"""
 
 
 def _q3_state(shape: Any) -> None:
@@ -264,7 +247,6 @@ def _q3_count(n: int) -> None:
         "The states are (None, units); the decoder returns (None, target steps, units); its "
         "count is an LSTM's, with the features of target_so_far.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(state_shape: Any, decoded_shape: Any = _NOT_GIVEN, n_decoder: Any = _NOT_GIVEN) -> str:
     """Predict the hand-over's shapes and the decoder's count in a two-input encoder-decoder."""

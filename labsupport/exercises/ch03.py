@@ -12,11 +12,6 @@ from labsupport.exercises import expect
 from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
-SOLUTION_Q1 = """
-x_m2o = seq.reshape(1, 5, 1)  # 1 sample, 5 steps, 1 feature per step
-y_m2o = seq.reshape(1, 5)     # 1 sample, one flat vector of 5 targets
-"""
-
 
 @exercise(
     "ch03.q1",
@@ -26,7 +21,6 @@ y_m2o = seq.reshape(1, 5)     # 1 sample, one flat vector of 5 targets
         "Dense(5) gives back for each sample: (samples, 5).",
         "Use seq.reshape(...) twice: x needs three numbers in its shape, y two.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(x: Any, y: Any) -> str:
     """Shape the echo sequence for many-to-one: x of (1, 5, 1), y of (1, 5)."""
@@ -83,11 +77,6 @@ def q1(x: Any, y: Any) -> str:
     return "x is (1, 5, 1) and y is (1, 5): one sample of five steps, one vector of five targets."
 
 
-SOLUTION_Q2 = """
-n_dense = 5 * 5 + 5  # a weight per (LSTM unit, output) pair, plus a bias per output
-"""
-
-
 @exercise(
     "ch03.q2",
     answers=("n_dense",),
@@ -96,7 +85,6 @@ n_dense = 5 * 5 + 5  # a weight per (LSTM unit, output) pair, plus a bias per ou
         "Each of the 5 outputs has its own weight for every value it reads, plus a bias.",
         "units × inputs + units, with 5 inputs (the LSTM's units) and 5 units (the outputs).",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(answer: Any) -> str:
     """Work out by hand how many parameters Dense(5) has after LSTM(5)."""
@@ -137,15 +125,6 @@ def q2(answer: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-model_m2o = keras.Sequential([
-    keras.Input((5, 1)),  # one sample is 5 steps of 1 feature
-    layers.LSTM(5),       # the last step's output only: (None, 5)
-    layers.Dense(5),      # one value per position of the sequence
-])
-"""
-
-
 @exercise(
     "ch03.q3",
     answers=("model_m2o",),
@@ -155,7 +134,6 @@ model_m2o = keras.Sequential([
         "keras.Input((5, 1)), then an LSTM with 5 units that returns only its last output, then "
         "a Dense layer with as many units as the sequence has values.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """Build the many-to-one model: LSTM(5) then Dense(5), reading 5 steps of 1 feature."""
@@ -220,12 +198,6 @@ def _many_to_one(m: Any) -> str:
     return "140 parameters in the LSTM and 30 in Dense(5): the model of the chapter."
 
 
-SOLUTION_Q4 = """
-predicted_shape = (None, 5)  # Dense(5) sets the output's length, not the number of steps
-predicted_params = 170       # 140 + 30: the steps never enter an LSTM's count
-"""
-
-
 @exercise(
     "ch03.q4",
     answers=("predicted_shape", "predicted_params"),
@@ -234,7 +206,6 @@ predicted_params = 170       # 140 + 30: the steps never enter an LSTM's count
         "many steps it read.",
         "The LSTM's count depends on features and units only, and Dense(5) reads 5 values.",
     ),
-    solution=SOLUTION_Q4,
 )
 def q4(shape: Any, params: Any) -> str:
     """Predict the output shape and parameter count of LSTM(5) → Dense(5) on 8 steps."""
@@ -272,16 +243,6 @@ def q4(shape: Any, params: Any) -> str:
     )
 
 
-SOLUTION_Q5 = """
-def build_m2o():
-    return keras.Sequential([
-        keras.Input((5, 1)),
-        layers.LSTM(5),
-        layers.Dense(5),  # one output per position of the sequence, not Dense(1)
-    ])
-"""
-
-
 @exercise(
     "ch03.q5",
     answers=("build_m2o",),
@@ -290,19 +251,11 @@ def build_m2o():
         "The whole sequence comes back as one vector: the Dense layer needs one unit per "
         "value of the sequence.",
     ),
-    solution=SOLUTION_Q5,
 )
 def q5(build: Any) -> str:
     """Fix the builder whose model answers one number; the check calls your function."""
     m = built_model(build, builder="build_m2o", check="ch03.q5", accept_model=False)
     return _many_to_one(m)
-
-
-SOLUTION_Q6 = """
-x_new = np.array([0.1, 0.3, 0.5, 0.7, 0.9]).reshape(1, 5, 1)  # a sequence it never saw
-pred_new = model.predict(x_new, verbose=0)
-largest_new_error = float(np.abs(pred_new - x_new.reshape(1, 5)).max())
-"""
 
 
 def _predict(m: Any, values: list[float]) -> np.ndarray:
@@ -319,7 +272,6 @@ def _predict(m: Any, values: list[float]) -> np.ndarray:
         "pred_new = model.predict(x_new, verbose=0); the error compares it with the new "
         "sequence, not with y.",
     ),
-    solution=SOLUTION_Q6,
 )
 def q6(model: Any, pred: Any, largest: Any) -> str:
     """Ask the trained model to echo 0.1, 0.3, …, 0.9; how far off is it?"""

@@ -11,10 +11,6 @@ from labsupport.exercises import expect
 from labsupport.exercises.builders import built_model
 from labsupport.exercises.core import Incorrect, exercise
 
-SOLUTION_Q1 = """
-y_m2m = seq.reshape(1, 5, 1)  # 1 sample, 5 steps, 1 target value per step
-"""
-
 
 @exercise(
     "ch04.q1",
@@ -24,7 +20,6 @@ y_m2m = seq.reshape(1, 5, 1)  # 1 sample, 5 steps, 1 target value per step
         "three axes.",
         "One sample, five steps, one value at each step: seq.reshape(...) with three numbers.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(y: Any) -> str:
     """Shape the echo targets for many-to-many: y of (1, 5, 1), like the model's output."""
@@ -72,15 +67,6 @@ def q1(y: Any) -> str:
     return "y is (1, 5, 1): the same three axes as the model's output, one target per step."
 
 
-SOLUTION_Q2 = """
-def build_m2m():
-    return keras.Sequential([
-        keras.Input((5, 1)),                       # 5 steps of 1 feature
-        layers.LSTM(5, return_sequences=True),     # one 5-vector per step: (None, 5, 5)
-        layers.TimeDistributed(layers.Dense(1)),   # the same Dense(1) at every step
-    ])
-"""
-
 _OUTPUT_FIX = (
     "The echo's targets are plain numbers: wrap layers.Dense(1) without an activation, "
     "layers.TimeDistributed(layers.Dense(1))."
@@ -114,7 +100,6 @@ _NEEDS_SEQUENCES = (
         "The LSTM needs return_sequences=True, and the wrapped layer gives one value per step: "
         "layers.TimeDistributed(layers.Dense(1)).",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(build: Any) -> str:
     """Write a function that builds the many-to-many model; the check calls it."""
@@ -174,11 +159,6 @@ def q2(build: Any) -> str:
     return "LSTM(5, return_sequences=True) → TimeDistributed(Dense(1)): (None, 5, 1), 146 weights."
 
 
-SOLUTION_Q3 = """
-n_td = 5 * 1 + 1  # Dense(1) on a 5-vector; the wrapper reuses it at every step
-"""
-
-
 @exercise(
     "ch04.q3",
     answers=("n_td",),
@@ -187,7 +167,6 @@ n_td = 5 * 1 + 1  # Dense(1) on a 5-vector; the wrapper reuses it at every step
         "The wrapped Dense(1) reads one 5-vector (one step of the LSTM's output) at a time: "
         "units × inputs + units.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """How many parameters has TimeDistributed(Dense(1)) on the LSTM's (None, 5, 5) output?"""
@@ -229,12 +208,6 @@ def q3(answer: Any) -> str:
     )
 
 
-SOLUTION_Q4 = """
-predicted_shape = (None, 5, 2)  # the 5 steps stay; the wrapped Dense(2) gives 2 values at each
-predicted_params = 152          # 140 + (5 × 2 + 2): one Dense(2), reused at every step
-"""
-
-
 @exercise(
     "ch04.q4",
     answers=("predicted_shape", "predicted_params"),
@@ -242,7 +215,6 @@ predicted_params = 152          # 140 + (5 × 2 + 2): one Dense(2), reused at ev
         "TimeDistributed keeps the steps axis and applies its layer to each step's 5-vector.",
         "One Dense(2) reading 5 values has 5 × 2 + 2 weights, whatever the number of steps.",
     ),
-    solution=SOLUTION_Q4,
 )
 def q4(shape: Any, params: Any) -> str:
     """Predict the output shape and count of LSTM(5, return_sequences=True) → TD(Dense(2))."""
@@ -276,16 +248,6 @@ def q4(shape: Any, params: Any) -> str:
     )
 
 
-SOLUTION_Q5 = """
-def build_shared():
-    return keras.Sequential([
-        keras.Input((5, 1)),
-        layers.LSTM(5, return_sequences=True),    # keep one vector per step
-        layers.TimeDistributed(layers.Dense(1)),  # one Dense(1), shared by the steps
-    ])
-"""
-
-
 @exercise(
     "ch04.q5",
     answers=("build_shared",),
@@ -294,7 +256,6 @@ def build_shared():
         "Give the LSTM return_sequences=True and answer at each step with one wrapped "
         "Dense(1); the Reshape is then not needed.",
     ),
-    solution=SOLUTION_Q5,
 )
 def q5(build: Any) -> str:
     """Fix the model that only looks many-to-many; the check calls your function."""
@@ -332,14 +293,6 @@ def q5(build: Any) -> str:
     )
 
 
-SOLUTION_Q6 = """
-x_changed = x.copy()
-x_changed[0, 2, 0] = 0.0  # change the input at step 2 only
-moved = np.abs(model.predict(x_changed, verbose=0) - model.predict(x, verbose=0)).ravel()
-changed_steps = [t for t in range(5) if moved[t] > 1e-6]
-"""
-
-
 @exercise(
     "ch04.q6",
     answers=("model", "changed_steps"),
@@ -347,7 +300,6 @@ changed_steps = [t for t in range(5) if moved[t] > 1e-6]
         "Change one input value, predict again, and compare the two outputs step by step.",
         "The LSTM reads the steps in order. Which outputs can the value at step 2 reach?",
     ),
-    solution=SOLUTION_Q6,
 )
 def q6(model: Any, steps: Any) -> str:
     """Change the input at step 2: at which steps does the trained model's output change?"""

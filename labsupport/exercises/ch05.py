@@ -10,11 +10,6 @@ from labsupport import numerics
 from labsupport.exercises import expect
 from labsupport.exercises.core import Incorrect, exercise
 
-SOLUTION_Q1 = """
-n_dense = 6 * 4 + 6          # units × last-axis size + units; the 12 rows share them
-out_shape = (None, 12, 6)    # Dense replaces the last axis only
-"""
-
 
 @exercise(
     "ch05.q1",
@@ -23,7 +18,6 @@ out_shape = (None, 12, 6)    # Dense replaces the last axis only
         "Dense reads only the last axis; the other axes are carried through unchanged.",
         "The weight matrix is (last-axis size × units), plus one bias per unit.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(n_params: Any, out_shape: Any) -> str:
     """Parameters and output shape of Dense(6) on input of shape (12, 4)."""
@@ -56,12 +50,6 @@ def q1(n_params: Any, out_shape: Any) -> str:
     return "30 parameters (6 × 4 + 6), output (None, 12, 6): one weight matrix, 12 rows."
 
 
-SOLUTION_Q2 = """
-td = keras.Sequential([keras.Input((5, 3)), layers.TimeDistributed(layers.Dense(4))])
-td.layers[0].set_weights(plain.layers[0].get_weights())  # the same kernel and bias
-"""
-
-
 @exercise(
     "ch05.q2",
     answers=("td", "plain"),
@@ -69,7 +57,6 @@ td.layers[0].set_weights(plain.layers[0].get_weights())  # the same kernel and b
         "Wrap a Dense(4) in layers.TimeDistributed, on keras.Input((5, 3)).",
         "A new layer starts with random weights: copy them with set_weights(get_weights()).",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(td: Any, plain: Any) -> str:
     """Build TimeDistributed(Dense(4)) on (5, 3) with plain's weights, so outputs match."""
@@ -129,14 +116,6 @@ def q2(td: Any, plain: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-def per_step_scores():
-    return keras.Sequential([
-        keras.Input((10, 8)),  # 10 steps of 8 features
-        layers.Dense(1),       # on the last axis: one score per step, the same 9 weights
-    ])
-"""
-
 Q3_STEPS, Q3_FEATURES = 10, 8
 
 
@@ -166,7 +145,6 @@ def _mixing(m: Any) -> tuple[list[int], bool]:
         "Keep the input 3D and let Dense act on the last axis: Dense(1) gives (None, 10, 1), "
         "one score per step from the same 8 weights and a bias.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """Fix flat_scores: one score per step of (10, 8) sequences, each from its own step."""

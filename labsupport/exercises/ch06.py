@@ -9,10 +9,6 @@ from labsupport import diagnose, shapes
 from labsupport.exercises import expect
 from labsupport.exercises.core import Incorrect, exercise
 
-SOLUTION_Q1 = """
-n_conv = 16 * (5 * 5 * 3) + 16  # filters × (kh × kw × channels) + filters; 64 × 64 plays no part
-"""
-
 
 @exercise(
     "ch06.q1",
@@ -21,7 +17,6 @@ n_conv = 16 * (5 * 5 * 3) + 16  # filters × (kh × kw × channels) + filters; 6
         "A filter slides over the image: its weights cover one window, not the whole image.",
         "Each filter has kh × kw × channels weights and one bias.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(answer: Any) -> str:
     """Parameters of Conv2D(16, 5) on a 64 × 64 RGB image."""
@@ -44,17 +39,6 @@ def q1(answer: Any) -> str:
         raise Incorrect(f"{n} is one filter; there are 16.")
     raise Incorrect(f"{n} is not it: filters × (kh × kw × channels) + filters.")
 
-
-SOLUTION_Q2 = """
-keypoints = keras.Sequential([
-    keras.Input((96, 96, 3)),
-    layers.Conv2D(8, 3, strides=4, padding="same", activation="relu"),  # (None, 24, 24, 8)
-    layers.Conv2D(8, 3, strides=4, padding="same", activation="relu"),  # (None, 6, 6, 8)
-    layers.Flatten(),         # 288 values, each from one of the 6 × 6 positions
-    layers.Dense(20),
-    layers.Reshape((10, 2)),  # 10 keypoints × (x, y)
-])
-"""
 
 Q2_LIMIT = 10_000
 Q2_SHIFT = 32
@@ -101,7 +85,6 @@ def _global_pooling(m: Any) -> Any:
         'Two Conv2D layers with strides=4 and padding="same" shrink 96 × 96 to 6 × 6; then '
         "Flatten, Dense(20) and Reshape((10, 2)).",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(answer: Any) -> str:
     """Build a 96 × 96 × 3 → (None, 10, 2) keypoint head, < 10,000 weights, that keeps position."""
@@ -176,12 +159,6 @@ def q2(answer: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-pooled_shape = (None, 9, 9, 8)  # (40 - 5) // 2 + 1 = 18 per side after the conv, 9 after the pool
-n_params = 8 * (5 * 5 * 3) + 8  # the pool has no weights; 40 × 40 plays no part
-"""
-
-
 @exercise(
     "ch06.q3",
     answers=("pooled_shape", "n_params"),
@@ -190,7 +167,6 @@ n_params = 8 * (5 * 5 * 3) + 8  # the pool has no weights; 40 × 40 plays no par
         "pixels; MaxPooling2D(2) then halves each side (rounding down).",
         "Count the conv alone: filters × (kh × kw × channels) + filters. Pooling has no weights.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(shape: Any, n_params: Any) -> str:
     """Predict the output shape and the parameters of Conv2D(8, 5, strides=2) → MaxPooling2D(2)."""
@@ -237,20 +213,6 @@ def q3(shape: Any, n_params: Any) -> str:
     raise Incorrect(f"{n} is not it: filters × (kh × kw × channels) + filters.")
 
 
-SOLUTION_Q4 = """
-def small_digits():
-    return keras.Sequential([
-        keras.Input((12, 12, 1)),
-        layers.Conv2D(16, 5, padding="same", activation="relu"),  # (None, 12, 12, 16)
-        layers.MaxPooling2D(2),                                    # (None, 6, 6, 16)
-        layers.Conv2D(32, 5, padding="same", activation="relu"),  # (None, 6, 6, 32)
-        layers.MaxPooling2D(2),                                    # (None, 3, 3, 32)
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ])
-"""
-
-
 def _too_small(e: diagnose.KerasError) -> str | None:
     """Advice for Keras's 'output size would be zero or negative', naming the sizes it met."""
     message = e.message
@@ -286,7 +248,6 @@ RULES = (diagnose.Rule("ch06.image_too_small", _too_small),)
         'padding="same" makes a stride-1 convolution keep the size; the pools then take '
         "12 to 6 to 3.",
     ),
-    solution=SOLUTION_Q4,
 )
 def q4(answer: Any) -> str:
     """Fix small_digits so it builds on 12 × 12 images, keeping two convs and two pools."""

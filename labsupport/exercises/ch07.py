@@ -15,16 +15,6 @@ FEATURES = (SIDE - KERNEL + 1) ** 2 * FILTERS  # 14 × 14 × 8 = 1568
 LSTM_PARAMS = shapes.lstm_params(FEATURES, UNITS)  # 101,440
 TOTAL = CONV_PARAMS + LSTM_PARAMS  # 101,520
 
-SOLUTION_Q1 = """
-def make_clip_model():
-    return keras.Sequential([
-        keras.Input((5, 16, 16, 1)),                  # (steps, height, width, channels)
-        layers.TimeDistributed(layers.Conv2D(8, 3)),  # one conv, applied to each of the 5 frames
-        layers.TimeDistributed(layers.Flatten()),     # (None, 5, 1568): time axis kept
-        layers.LSTM(16),
-    ])
-"""
-
 
 @exercise(
     "ch07.q1",
@@ -35,7 +25,6 @@ def make_clip_model():
         "keras.Sequential([keras.Input((5, 16, 16, 1)), layers.TimeDistributed(...), "
         "layers.TimeDistributed(...), layers.LSTM(16)]), wrapped in a function that returns it.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(answer: Any) -> str:
     """Write make_clip_model(): 5 frames 16×16×1, Conv2D(8, 3) and Flatten per frame, LSTM(16)."""
@@ -123,11 +112,6 @@ def q1(answer: Any) -> str:
     )
 
 
-SOLUTION_Q2 = """
-td_adds = 0  # the wrapper holds the CNN's own weight objects; it creates none
-"""
-
-
 @exercise(
     "ch07.q2",
     answers=("td_adds",),
@@ -136,7 +120,6 @@ td_adds = 0  # the wrapper holds the CNN's own weight objects; it creates none
         "td.weights are new objects or the CNN's.",
         "Sharing means the same weights are used at every step: nothing is copied.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(answer: Any) -> str:
     """How many parameters does TimeDistributed(cnn) over 3 frames add to the CNN's 416?"""
@@ -166,11 +149,6 @@ def q2(answer: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-lstm_count = 4 * 32 * (254016 + 32 + 1)  # (3 gates + candidate) × units × (features + units + 1)
-"""
-
-
 @exercise(
     "ch07.q3",
     answers=("lstm_count",),
@@ -179,7 +157,6 @@ lstm_count = 4 * 32 * (254016 + 32 + 1)  # (3 gates + candidate) × units × (fe
         "Per block: units × (features + units) weights plus units biases. An LSTM has four "
         "blocks: the input, forget and output gates, and the cell candidate.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """Work out by hand how many parameters the LSTM(32) of the sources' model has."""
@@ -225,12 +202,6 @@ def q3(answer: Any) -> str:
     )
 
 
-SOLUTION_Q4 = """
-td_shape = (None, 6, 15, 15, 4)  # time axis kept; (32 - 3) // 2 + 1 = 15 per side, 4 filters
-td_params = 4 * (3 * 3 * 3) + 4  # one Conv2D's weights, used at all 6 steps
-"""
-
-
 @exercise(
     "ch07.q4",
     answers=("td_shape", "td_params"),
@@ -239,7 +210,6 @@ td_params = 4 * (3 * 3 * 3) + 4  # one Conv2D's weights, used at all 6 steps
         "the Conv2D; a 'valid' window of 3 with stride 2 fits (32 - 3) // 2 + 1 times.",
         "The wrapper adds no weights and does not copy them per step: count one Conv2D.",
     ),
-    solution=SOLUTION_Q4,
 )
 def q4(shape: Any, n_params: Any) -> str:
     """Predict shape and parameters of TimeDistributed(Conv2D(4, 3, strides=2)) on clips."""
@@ -281,17 +251,6 @@ def q4(shape: Any, n_params: Any) -> str:
     raise Incorrect(f"{n} is not it: filters × (kh × kw × channels) + filters, once.")
 
 
-SOLUTION_Q5 = """
-def frame_summary():
-    return keras.Sequential([
-        keras.Input((4, 32, 32, 1)),  # one clip: (steps, height, width, channels)
-        layers.TimeDistributed(layers.Conv2D(8, 3, activation="relu")),
-        layers.TimeDistributed(layers.GlobalAveragePooling2D()),  # (None, 4, 8)
-        layers.LSTM(4),
-    ])
-"""
-
-
 @exercise(
     "ch07.q5",
     answers=("frame_summary",),
@@ -301,7 +260,6 @@ def frame_summary():
         "TimeDistributed reads the first axis after the batch as time. Give it clips: "
         "keras.Input((4, 32, 32, 1)).",
     ),
-    solution=SOLUTION_Q5,
 )
 def q5(answer: Any) -> str:
     """Fix frame_summary: clips of 4 frames of 32 × 32 × 1, a CNN per frame, then LSTM(4)."""

@@ -69,20 +69,6 @@ def _stated_numbers(m: Any) -> None:
         )
 
 
-SOLUTION_Q1 = """
-def build_wrapped():
-    return keras.Sequential([
-        keras.Input((4, 56, 14, 1)),  # 4 steps, each a 56 x 14 picture, channels last
-        layers.TimeDistributed(layers.Conv2D(32, 3, activation="relu")),
-        layers.TimeDistributed(layers.Conv2D(32, 3, activation="relu")),
-        layers.TimeDistributed(layers.MaxPooling2D(2)),
-        layers.TimeDistributed(layers.Flatten()),  # (None, 4, 4160): one vector per step
-        layers.LSTM(5),
-        layers.Dense(10, activation="softmax"),
-    ])
-"""
-
-
 @exercise(
     "ch08.q1",
     answers=("build_wrapped",),
@@ -93,7 +79,6 @@ def build_wrapped():
         "... , layers.TimeDistributed(layers.Flatten()), then LSTM(5) and the Dense layers. "
         "No Reshape is needed.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(build: Any) -> str:
     """Fix the question's model: wrap the per-image layers so the time axis passes through."""
@@ -149,21 +134,6 @@ def q1(build: Any) -> str:
     )
 
 
-SOLUTION_Q2 = """
-def build_small():
-    return keras.Sequential([
-        keras.Input((4, 14, 14, 1)),
-        layers.TimeDistributed(layers.Conv2D(16, 3, padding="same", activation="relu")),
-        layers.TimeDistributed(layers.MaxPooling2D(2)),  # 14 -> 7
-        layers.TimeDistributed(layers.Conv2D(32, 3, padding="same", activation="relu")),
-        layers.TimeDistributed(layers.MaxPooling2D(2)),  # 7 -> 3
-        layers.TimeDistributed(layers.Flatten()),  # (None, 4, 288)
-        layers.LSTM(64),
-        layers.Dense(10, activation="softmax"),
-    ])
-"""
-
-
 @exercise(
     "ch08.q2",
     answers=("build_small",),
@@ -173,7 +143,6 @@ def build_small():
         "Two TimeDistributed conv + pooling blocks shrink each quadrant to 3 × 3; Flatten "
         "(wrapped) then gives a few hundred features per step, so an LSTM(64) fits the budget.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(build: Any) -> str:
     """Build a quadrant CNN+LSTM: (None, 4, 14, 14, 1) in, (None, 10) out, <= 100,000 params."""
@@ -230,11 +199,6 @@ def q2(build: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-conv_shape = (None, 4, 12, 12, 8)  # 14 - 3 + 1 = 12 per side; the time axis passes through
-conv_params = 3 * 3 * 1 * 8 + 8  # a 3 x 3 kernel per input channel and filter, one bias each
-"""
-
 Q3_SHAPE = (None, 4, 12, 12, 8)
 Q3_PARAMS = 80
 
@@ -272,7 +236,6 @@ def _shape_answer(answer: Any) -> tuple:
         "width × input channels × filters weights, plus one bias per filter, and the wrapper "
         "uses that one set for all 4 steps.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(conv_shape: Any, conv_params: Any) -> str:
     """Predict the output shape and the parameters of TimeDistributed(Conv2D(8, 3))."""

@@ -16,12 +16,6 @@ from labsupport.shapes import dense_params, lstm_params
 
 Q1_QUESTION, Q1_ANSWER, Q1_VOCAB, Q1_ENCODER, Q1_DECODER = 7, 4, 12, 32, 64
 
-SOLUTION_Q1 = """
-n_decoder = 4 * (64 * (32 + 64) + 64)  # each step reads the encoder's 32 values, repeated
-n_td = 64 * 12 + 12                     # one Dense(12) on each step's 64 values
-out_shape = (None, 4, 12)               # (batch, answer characters, vocabulary)
-"""
-
 
 def _q1_decoder(n: int) -> None:
     units, features = Q1_DECODER, Q1_ENCODER
@@ -116,7 +110,6 @@ def _q1_shape(shape: Any) -> None:
         "LSTM: 4 × (units × (features + units) + units) with features = 32 and units = 64. "
         "Dense: units × inputs + units with inputs = 64. Output: (None, steps, vocabulary).",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(n_decoder: Any, n_td: Any, out_shape: Any) -> str:
     """Predict the decoder's and the output layer's parameter counts and the output shape."""
@@ -131,17 +124,6 @@ def q1(n_decoder: Any, n_td: Any, out_shape: Any) -> str:
 
 
 # ------------------------------------------------------------------ q2: fix the broken model
-
-SOLUTION_Q2 = """
-def build_fixed():
-    return keras.Sequential([
-        keras.Input((5, 12)),                    # 5 characters, one-hot over 12
-        layers.LSTM(64),                         # encoder: (None, 64)
-        layers.RepeatVector(3),                  # (None, 3, 64): one copy per answer character
-        layers.LSTM(64, return_sequences=True),  # decoder: (None, 3, 64)
-        layers.TimeDistributed(layers.Dense(12, activation="softmax")),  # (None, 3, 12)
-    ])
-"""
 
 _NO_REPEAT = (
     "An LSTM received a 2D input, {shape}: one vector per sample and no time axis, while an "
@@ -206,7 +188,6 @@ def _build(build: Any) -> Any:
         "Four fixes: RepeatVector(3) after the encoder, return_sequences=True on the decoder, "
         "Dense(12) (the vocabulary) and activation='softmax', wrapped in TimeDistributed.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(build: Any) -> str:
     """Fix the broken encoder-decoder; pass the function that builds it."""
@@ -283,13 +264,6 @@ def q2(build: Any) -> str:
 
 # ------------------------------------------------------------------ q3: the two accuracies
 
-SOLUTION_Q3 = """
-predicted = model.predict(problems.x_test, verbose=0).argmax(axis=-1)  # (samples, 3)
-wanted = problems.y_test.argmax(axis=-1)
-my_step_acc = (predicted == wanted).mean()           # every character counts once
-my_seq_acc = (predicted == wanted).all(axis=1).mean()  # a whole answer right, or not
-"""
-
 
 def _fraction(value: Any, name: str) -> float:
     arr = expect.array(value, name)
@@ -315,7 +289,6 @@ def _fraction(value: Any, name: str) -> float:
         "Per step: the mean of (predicted == wanted). Per sequence: a sample counts only when "
         "all of its steps are right, .all(axis=1), then the mean.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(step_acc: Any, seq_acc: Any, model: Any, problems: Any) -> str:
     """Compute the trained model's per-step and sequence accuracy on the test problems."""

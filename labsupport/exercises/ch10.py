@@ -13,11 +13,6 @@ from labsupport.exercises.core import Incorrect, describe, exercise
 Q1_BATCH = [[4, 2, 7], [5, 1], [9, 3, 8, 6, 2, 1]]
 """The batch of exercise 1, as the notebook shows it."""
 
-SOLUTION_Q1 = """
-padded_shape = (3, 6)  # 3 sequences, padded to the longest one's 6 steps
-n_real = 3 + 2 + 6     # the loss averages over the real steps only: 11
-"""
-
 
 @exercise(
     "ch10.q1",
@@ -27,7 +22,6 @@ n_real = 3 + 2 + 6     # the loss averages over the real steps only: 11
         "The samples axis comes first.",
         "A masked loss skips the padded steps: count the steps each sequence really has.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(shape: Any, n_real: Any) -> str:
     """Predict pad_sequences' output shape for a batch, and the steps a masked loss averages."""
@@ -97,16 +91,6 @@ def q1(shape: Any, n_real: Any) -> str:
     )
 
 
-SOLUTION_Q2 = """
-def build_tagger():
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),               # token ids, 0 is padding
-        layers.Embedding(10, 8, mask_zero=True),            # the mask: True where token != 0
-        layers.LSTM(16, return_sequences=True),             # one output per step
-        layers.TimeDistributed(layers.Dense(1, activation="sigmoid")),  # a tag per step
-    ])
-"""
-
 _PROBE = np.array([[3, 1, 4, 0, 0, 0], [1, 5, 9, 2, 6, 0]], dtype="int32")
 
 
@@ -133,7 +117,6 @@ def _output_mask(model: Any) -> Any:
         "layers.Embedding(10, 8, mask_zero=True). A Masking layer after the Embedding does not "
         "help: it compares the embedding vectors with 0.0, and the pad's vector is not zeros.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(build: Any) -> str:
     """Fix the tagger so that the padding is masked; the check calls your builder."""
@@ -232,14 +215,6 @@ def q2(build: Any) -> str:
     )
 
 
-SOLUTION_Q3 = """
-p_tags = p_plain[..., 0] > 0.5                      # the unmasked model's tag at every step
-right = p_tags == (test.y[..., 0] > 0.5)
-acc_all = float(right.mean())                       # every step, padding included
-acc_real = float(right[test.real].mean())           # the real steps only
-"""
-
-
 @exercise(
     "ch10.q3",
     answers=("acc_all", "acc_real", "p_plain", "test"),
@@ -248,7 +223,6 @@ acc_real = float(right[test.real].mean())           # the real steps only
         "the whole array, and over the entries where test.real is True.",
         "right[test.real].mean() keeps the real steps only.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(acc_all: Any, acc_real: Any, probabilities: Any, data: Any) -> str:
     """The unmasked model's test accuracy over every step and over the real steps only."""

@@ -9,10 +9,6 @@ from labsupport.exercises.core import Incorrect, exercise
 
 FRAMES, SIDE = 6, 28
 
-SOLUTION_Q1 = """
-td_shape = (None, 6, 400)  # 6 frames kept; each 28 -> 26 -> 13 -> 11 -> 5, and 5 * 5 * 16 = 400
-"""
-
 
 @exercise(
     "ch11.q1",
@@ -22,7 +18,6 @@ td_shape = (None, 6, 400)  # 6 frames kept; each 28 -> 26 -> 13 -> 11 -> 5, and 
         "Follow one 28 × 28 frame: a 3 × 3 convolution without padding takes 2 off each side "
         "length, pooling halves it (rounding down); Flatten multiplies what is left.",
     ),
-    solution=SOLUTION_Q1,
 )
 def q1(answer: Any) -> str:
     """The output shape of TimeDistributed(frame CNN) on clips (6, 28, 28, 1)."""
@@ -60,11 +55,6 @@ def q1(answer: Any) -> str:
     raise Incorrect(f"{tuple(answer)} is not it: (batch, frames, values per frame).")
 
 
-SOLUTION_Q2 = """
-n_convlstm = 4 * (3 * 3 * (1 + 16) * 16 + 16)  # 4 blocks; each kernel sees the input and the state
-"""
-
-
 @exercise(
     "ch11.q2",
     answers=("n_convlstm",),
@@ -74,7 +64,6 @@ n_convlstm = 4 * (3 * 3 * (1 + 16) * 16 + 16)  # 4 blocks; each kernel sees the 
         "Each block's kernel is 3 × 3 over the input's channels and the state's 16 channels, "
         "for each of 16 filters, plus 16 biases.",
     ),
-    solution=SOLUTION_Q2,
 )
 def q2(answer: Any) -> str:
     """Parameters of ConvLSTM2D(16, 3) on frames of 28 × 28 × 1."""
@@ -102,19 +91,6 @@ def q2(answer: Any) -> str:
     raise Incorrect(f"{n:,} is not it: 4 × (kh × kw × (channels + filters) × filters + filters).")
 
 
-SOLUTION_Q3 = """
-def build_direction_model():
-    return keras.Sequential([
-        keras.Input((6, 28, 28, 1)),
-        layers.TimeDistributed(layers.Conv2D(8, 3, activation="relu")),
-        layers.TimeDistributed(layers.MaxPooling2D(2)),
-        layers.TimeDistributed(layers.Flatten()),  # (None, 6, 1352): one vector per frame
-        layers.LSTM(16),
-        layers.Dense(4, activation="softmax"),
-    ])
-"""
-
-
 def _order_blind(m: Any) -> str | None:
     """The name of a layer that averages or flattens the frames away before any recurrence."""
     for layer in m.layers:
@@ -136,7 +112,6 @@ def _order_blind(m: Any) -> str | None:
         "Conv2D, MaxPooling2D and Flatten work on one picture; wrap each in TimeDistributed so "
         "they run on every frame, and let the LSTM read the frames in order.",
     ),
-    solution=SOLUTION_Q3,
 )
 def q3(answer: Any) -> str:
     """Fix build_direction_model() so it reads clips (6, 28, 28, 1) and names the direction."""

@@ -22,11 +22,14 @@ notebook and as plain text in a terminal. The logic never prints, so it can be u
 
 from __future__ import annotations
 
+import functools
 import inspect
+import json
 import math
 import numbers
 import textwrap
 from collections.abc import Callable, Sequence
+from importlib import resources
 from typing import Any
 
 from labsupport.feedback import Feedback, Outcome
@@ -172,7 +175,8 @@ class Exercise:
         title: one line saying what to do.
         checker: the check logic (see the module docstring).
         hints: hints from gentle to explicit; ``hint(n)`` shows the n-th.
-        solution: the reference solution, as the code a learner would type.
+        solution: the reference solution, as the code a learner would type. By default the
+            chapter's solution cell for this exercise (:func:`reference_solutions`).
         answers: the names of the answers, in order, as the notebook passes them to
             ``check``; messages about the call use them. The checker's parameter names
             when not given.
@@ -185,14 +189,14 @@ class Exercise:
         checker: Callable[..., str | None],
         *,
         hints: Sequence[str] = (),
-        solution: str = "",
+        solution: str | None = None,
         answers: Sequence[str] | None = None,
     ) -> None:
         self.name = name
         self.title = title
         self._checker = checker
         self.hints = tuple(hints)
-        self.solution_code = textwrap.dedent(solution).strip() + "\n" if solution else ""
+        self._solution = solution
         parameters = [
             p
             for p in inspect.signature(checker).parameters.values()
@@ -312,6 +316,14 @@ class Exercise:
         message = f"Hint {n} of {count}: {text}" if count > 1 else text
         return Feedback(self.name, "hint", message)
 
+    @property
+    def solution_code(self) -> str:
+        """The reference solution's code ("" when there is none)."""
+        code = self._solution
+        if code is None:
+            code = reference_solutions().get(self.name, "")
+        return textwrap.dedent(code).strip() + "\n" if code else ""
+
     def solution(self) -> Feedback:
         """Show the reference solution."""
         return Feedback(self.name, "solution", "One way to do it:", code=self.solution_code)
@@ -340,11 +352,33 @@ def _whole(n: Any) -> int | None:
     return None
 
 
+SOLUTIONS_FILE = "solutions.json"
+"""The chapters' solution cells, by exercise name, written by scripts/make_student_edition.py."""
+
+
+@functools.cache
+def reference_solutions() -> dict[str, str]:
+    """The reference solutions of every exercise, as the chapters' solution cells give them."""
+    source = resources.files("labsupport.exercises") / SOLUTIONS_FILE
+    try:
+        found = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise RuntimeError(
+            f"labsupport's reference solutions ({SOLUTIONS_FILE}) cannot be read ({error}); "
+            "reinstall labsupport."
+        ) from error
+    if not isinstance(found, dict):
+        raise RuntimeError(f"labsupport's {SOLUTIONS_FILE} is not a table of solutions.")
+    return found
+
+
 def exercise(
     name: str,
     *,
     hints: Sequence[str] = (),
-    solution: str = "",
+    solution: str | None = None,
     answers: Sequence[str] | None = None,
 ) -> Callable[[Callable[..., str | None]], Exercise]:
     """Make an :class:`Exercise` from a checker; its docstring's first line is the title."""
