@@ -126,6 +126,7 @@ test-oldest:
 # path runs as well.
 ONEDNN_CHECKS = tests/test_diagnose.py tests/test_config.py \
   notebooks/02_lstm_shapes_and_parameters.ipynb \
+  notebooks/02b_the_recurrent_family.ipynb \
   notebooks/05_dense_on_3d_input.ipynb notebooks/06_convolutions_and_input_size.ipynb \
   notebooks/07_one_cnn_over_a_sequence.ipynb notebooks/08_cnn_lstm_mnist_quadrants.ipynb \
   notebooks/10_padding_and_masks.ipynb notebooks/11_video_cnn_per_frame_or_convlstm.ipynb

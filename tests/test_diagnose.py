@@ -91,7 +91,8 @@ def test_unknown_errors_and_garbage():
 
 
 # The two messages TensorFlow's own CPU kernels give for a channels-first Conv2D (oneDNN off,
-# TF_ENABLE_ONEDNN_OPTS=0): predict, then fit. Chapter 8 reproduces them live in fresh Pythons.
+# TF_ENABLE_ONEDNN_OPTS=0): predict, then fit. Chapter 8 meets them live: in its own kernel
+# when oneDNN is off there, otherwise in a fresh Python started with oneDNN off.
 NHWC_PREDICT = (
     "The Conv2D op currently only supports the NHWC tensor format on the CPU. "
     "The op was given the format: NCHW"
