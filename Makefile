@@ -42,12 +42,14 @@ wheel: $(STAMP)
 	rm -rf build
 
 # scripts/colab.py turns the repository setting in _config.yml (or BOOK_REPOSITORY_URL) into
-# the chapters' install cell and Colab note, and into the configuration the book is built with.
+# the chapters' install cell and Colab note, and into the configuration the book is built with;
+# the downloadable copies of the chapters (the .ipynb button) get the whole install cell.
 book: student wheel
 	$(BIN)/python scripts/colab.py notebooks
 	$(BIN)/python scripts/colab.py config _build/_config.yml
 	BOOK_EXECUTE=$(BOOK_EXECUTE) $(BIN)/jupyter-book build . --config _build/_config.yml \
 	  -W -n --keep-going $(if $(filter force,$(BOOK_EXECUTE)),--all)
+	$(BIN)/python scripts/colab.py copies _build/html/_sources/notebooks
 	@echo
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 

@@ -6,9 +6,15 @@ time. With no address the book offers the labsupport wheel instead, and nothing 
 
     python scripts/colab.py notebooks          # write the install cell and the Setup note
     python scripts/colab.py config OUT.yml     # write the configuration the book is built with
+    python scripts/colab.py copies FOLDER...   # give the chapters in FOLDER the install cell
 
-``make book`` runs both. The chapters' install cell is ``scripts/install_cell.py`` with the
-wheel's name and the address filled in.
+``make book`` runs all three, ``copies`` on the downloadable copies of the built book. The
+install cell is ``scripts/install_cell.py`` with the wheel's name and the address filled in.
+The chapters in ``notebooks/`` keep a one-line marker in its place (:data:`MARKER`), which
+imports labsupport, installed in a checkout of the book; the copies a reader downloads (the
+book's ``.ipynb`` button, the student edition) get the whole cell, since a reader uploads one of
+those to Colab. With an address, Colab opens the chapters from the repository itself, so there
+the repository's chapters hold the whole cell too.
 """
 
 from __future__ import annotations
@@ -88,6 +94,40 @@ def install_cell(setting: Setting, wheel: str) -> str:
     return re.sub(r"^REPOSITORY = None", f"REPOSITORY = {address}", source, count=1, flags=re.M)
 
 
+MARKER = "import labsupport  # the book's downloadable copies of this chapter install it here first"
+"""Cell 1 of a chapter in ``notebooks/`` when the book has no address."""
+
+
+def stored_install_cell(setting: Setting, wheel: str) -> str:
+    """Cell 1 as ``notebooks/`` keeps it: the marker, or the whole cell when Colab opens the
+    chapters from the repository (the book has an address)."""
+    return install_cell(setting, wheel) if setting.url is not None else MARKER
+
+
+def reader_copy(nb: nbformat.NotebookNode, setting: Setting, wheel: str) -> bool:
+    """Put the whole install cell into a chapter's copy in place of the marker (in place);
+    True when it changed the notebook."""
+    if len(nb.cells) < 2 or nb.cells[1].cell_type != "code":
+        return False
+    if nb.cells[1].source.strip() != MARKER:
+        return False
+    nb.cells[1].source = install_cell(setting, wheel)
+    return True
+
+
+def write_copies(folders: list[Path], setting: Setting) -> list[Path]:
+    """Give every chapter notebook in ``folders`` the whole install cell; returns those changed."""
+    wheel = wheel_name()
+    changed = []
+    for folder in folders:
+        for path in sorted(folder.glob("[0-9][0-9]*_*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            if reader_copy(nb, setting, wheel):
+                path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+                changed.append(path)
+    return changed
+
+
 def setup_note(setting: Setting, notebook: str, wheel: str) -> str:
     """The Setup heading and the note under it that says how to run the chapter in Colab."""
     wheel_link = f"[{wheel}](../{DOWNLOADS}/{wheel})"
@@ -110,7 +150,8 @@ def chapters() -> list[Path]:
 
 
 def write_notebooks(setting: Setting, paths: list[Path] | None = None) -> list[Path]:
-    """Write the install cell (cell 1) and the Setup note (cell 2); returns the changed files."""
+    """Write cell 1 (:func:`stored_install_cell`) and the Setup note (cell 2); returns the
+    changed files."""
     wheel = wheel_name()
     changed = []
     for path in paths if paths is not None else chapters():
@@ -118,7 +159,7 @@ def write_notebooks(setting: Setting, paths: list[Path] | None = None) -> list[P
         install, setup = nb.cells[1], nb.cells[2]
         if install.cell_type != "code" or not setup.source.startswith("## Setup"):
             raise SettingError(f"{path.name}: cell 1 must be the install cell, cell 2 '## Setup'")
-        new_install = install_cell(setting, wheel)
+        new_install = stored_install_cell(setting, wheel)
         new_setup = setup_note(setting, path.name, wheel)
         if (install.source, setup.source) == (new_install, new_setup):
             continue
@@ -157,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("notebooks", help="write the install cell and the Setup note")
     out = sub.add_parser("config", help="write the book's build configuration")
     out.add_argument("path", type=Path)
+    copies = sub.add_parser("copies", help="give the chapters in FOLDER the whole install cell")
+    copies.add_argument("folders", type=Path, nargs="+")
     args = parser.parse_args(argv)
     try:
         setting = read_setting()
@@ -166,6 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "notebooks":
         for path in write_notebooks(setting):
             print(f"wrote {path.relative_to(ROOT)}")
+    elif args.command == "copies":
+        missing = [str(f) for f in args.folders if not f.is_dir()]
+        if missing:
+            print(f"no such folder: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        changed = write_copies(args.folders, setting)
+        print(f"install cell written into {len(changed)} downloadable chapter(s)")
+        return 0
     else:
         base = yaml.safe_load((ROOT / "_config.yml").read_text())
         args.path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,8 @@
     python scripts/colab_stack.py VENV WHEEL
 
 VENV is a virtual environment holding Colab's TensorFlow, Keras and NumPy (``make test-colab``
-makes it) and not labsupport. The chapters are copied into an empty folder, the wheel beside them
+makes it) and not labsupport. The chapters are copied into an empty folder as a reader downloads
+them from the book (with the whole install cell: scripts/colab.py), the wheel beside them
 under the name Colab gives a second upload (``... (1).whl``), and nbval runs them in fast mode
 on VENV's Python. Chapter 1 runs first and alone: its install cell must find the wheel, install
 it and say so; the other chapters then find labsupport installed.
@@ -18,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import colab  # noqa: E402  (scripts/colab.py: the install cell)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,6 +75,8 @@ def main(argv: list[str]) -> int:
     chapters = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
     for chapter in chapters:
         shutil.copy(chapter, work / chapter.name)
+    # what a Colab reader uploads: a copy downloaded from the book, with the whole install cell
+    colab.write_copies([work], colab.read_setting())
     shutil.copy(wheel, work / wheel.name.replace(".whl", " (1).whl"))
     env = {k: v for k, v in os.environ.items() if k not in ("LABSUPPORT_MNIST", "PYTHONPATH")}
     env.update(LABSUPPORT_FAST="1", TF_CPP_MIN_LOG_LEVEL="2", KERAS_HOME=str(work / "keras"))

@@ -38,6 +38,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import colab  # noqa: E402  (scripts/colab.py: the install cell)
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUT = ROOT / "student"
@@ -132,9 +135,13 @@ def banner(source_name: str) -> str:
     )
 
 
-def student_notebook(nb: nbformat.NotebookNode, source_name: str) -> nbformat.NotebookNode:
-    """Return the student edition of one chapter notebook (the input is not changed)."""
+def student_notebook(
+    nb: nbformat.NotebookNode, source_name: str, setting: colab.Setting | None = None
+) -> nbformat.NotebookNode:
+    """Return the student edition of one chapter notebook (the input is not changed). Like
+    every copy a reader downloads, it holds the whole install cell (scripts/colab.py)."""
     out = copy.deepcopy(nb)
+    colab.reader_copy(out, setting or colab.read_setting(), colab.wheel_name())
     for cell in out.cells:
         cell_tags = tags(cell)
         if cell.cell_type == "code":
@@ -202,9 +209,10 @@ def updated_page(text: str, names: list[str], titles: dict[str, str] | None = No
 def build(source_dir: Path = NOTEBOOKS) -> dict[str, str]:
     """Student editions of every chapter, as file name -> notebook text."""
     result = {}
+    setting = colab.read_setting()
     for path in chapters(source_dir):
         nb = nbformat.read(path, as_version=4)
-        result[path.name] = render(student_notebook(nb, path.name))
+        result[path.name] = render(student_notebook(nb, path.name, setting))
     return result
 
 

@@ -103,7 +103,7 @@ def test_notebooks_agree_with_the_setting():
     setting = colab.read_setting()
     for path in colab.chapters():
         nb = nbformat.read(path, as_version=4)
-        assert nb.cells[1].source == colab.install_cell(setting, WHEEL), path.name
+        assert nb.cells[1].source == colab.stored_install_cell(setting, WHEEL), path.name
         assert nb.cells[2].source == colab.setup_note(setting, path.name, WHEEL), path.name
 
 
@@ -116,6 +116,35 @@ def test_the_script_writes_links_and_git_source_for_an_address(tmp_path):
     assert f'REPOSITORY = "{EXAMPLE}@main"' in nb.cells[1].source
     assert setting.colab_link(chapter.name) in nb.cells[2].source
     assert colab.write_notebooks(setting, [chapter]) == []  # a second run changes nothing
+
+
+def test_a_readers_copy_gets_the_whole_install_cell_once(tmp_path):
+    setting = colab.Setting(None, "main")
+    chapter = tmp_path / "01_one_to_one_echo.ipynb"
+    shutil.copy(ROOT / "notebooks" / chapter.name, chapter)
+    assert colab.write_notebooks(setting, [chapter]) == []  # the stored chapter: the marker
+    assert nbformat.read(chapter, as_version=4).cells[1].source == colab.MARKER
+    assert colab.write_copies([tmp_path], setting) == [chapter]
+    copied = nbformat.read(chapter, as_version=4)
+    assert copied.cells[1].source == colab.install_cell(setting, WHEEL)
+    assert colab.write_copies([tmp_path], setting) == []  # a second run changes nothing
+
+
+def test_a_cell_that_is_not_the_marker_is_left_alone():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 1. T"), nbformat.v4.new_code_cell("x = 1")]
+    assert not colab.reader_copy(nb, colab.Setting(None, "main"), WHEEL)
+    assert nb.cells[1].source == "x = 1"
+
+
+def test_the_copies_command_refuses_a_missing_folder(tmp_path, capsys):
+    assert colab.main(["copies", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+def test_the_marker_says_what_it_stands_for():
+    assert colab.MARKER.startswith("import labsupport  #")
+    assert len(colab.MARKER) <= 100 and "\n" not in colab.MARKER
 
 
 # ------------------------------------------------------------------------ the install cell
@@ -269,6 +298,8 @@ def _build(tmp_path: Path, environ: dict[str, str]) -> Path:
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    sources = copy / "_build" / "html" / "_sources" / "notebooks"
+    subprocess.run([python, "scripts/colab.py", "copies", sources], cwd=copy, env=env, check=True)
     return copy
 
 
@@ -312,6 +343,12 @@ def test_without_an_address_no_launch_button_and_no_address(tmp_path):
         assert "executablebooks/jupyter-book" not in text, page.name
     chapter = next((html / "notebooks").glob("01_*.html")).read_text()
     assert f"{WHEEL}" in chapter and "_downloads/" in chapter
+    # the chapter keeps the marker; the copy a reader downloads has the whole install cell
+    stored = nbformat.read(next((copy / "notebooks").glob("01_*.ipynb")), as_version=4)
+    assert stored.cells[1].source == colab.MARKER
+    download = next((html / "_sources" / "notebooks").glob("01_*.ipynb"))
+    offered = nbformat.read(download, as_version=4)
+    assert offered.cells[1].source == colab.install_cell(colab.Setting(None, "main"), WHEEL)
 
 
 def test_install_cell_is_a_collapsed_colab_form():
