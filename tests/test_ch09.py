@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from labsupport import seq2seq_data as s2s
+from labsupport.data import seq2seq as s2s
 from labsupport.exercises import Outcome, ____, ch09
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from labsupport import padded_data
+from labsupport.data import padded as padded_data
 from labsupport.exercises import Outcome, ____, ch10
 
 # ------------------------------------------------------------------ q1: shape and real steps

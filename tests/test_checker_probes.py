@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 from keras import layers
 
-from labsupport import exercises, padded_data
-from labsupport import seq2seq_data as s2s
+from labsupport import exercises
 from labsupport.data import echo_sequence
+from labsupport.data import padded as padded_data
+from labsupport.data import seq2seq as s2s
 from labsupport.exercises import Exercise, Outcome
 from tests.conftest import _run_solution
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labsupport import padded_data as pd
+from labsupport.data import padded as pd
 
 
 def test_rise_tags_by_hand():

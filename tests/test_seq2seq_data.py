@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labsupport import seq2seq_data as s2s
+from labsupport.data import seq2seq as s2s
 
 
 def test_lengths_and_vocabulary():

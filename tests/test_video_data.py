@@ -4,7 +4,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from labsupport import video_data
+from labsupport.data import video as video_data
 from labsupport.plotting import video
 
 matplotlib.use("Agg")

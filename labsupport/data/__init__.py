@@ -18,6 +18,11 @@ MNIST is looked for in this order, and a one-line note says which source was use
 2. the Keras cache (``~/.keras/datasets/mnist.npz``, or under ``KERAS_HOME``);
 3. a Keras download (``keras.datasets.mnist.load_data()``), which needs the internet;
 4. a small stratified sample of real MNIST that ships inside this package.
+
+The data of the later chapters are generated, not downloaded, each in its own module:
+:mod:`labsupport.data.seq2seq` (addition written as characters, chapter 9),
+:mod:`labsupport.data.padded` (sequences of different lengths, chapter 10) and
+:mod:`labsupport.data.video` (clips of a moving digit, chapter 11).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from labsupport import diagnose
-from labsupport import seq2seq_data as s2s
+from labsupport.data import seq2seq as s2s
 from labsupport.exercises import builders, expect
 from labsupport.exercises.core import Incorrect, describe, exercise
 from labsupport.shapes import dense_params, lstm_params
