@@ -1,6 +1,6 @@
 """A Keras callback that stops ``fit`` once a time budget is spent.
 
-:mod:`labsupport.models` offers it as ``models.TimeBudget`` and imports this module (and so
+:mod:`labsupport.training` offers it as ``training.TimeBudget`` and imports this module (and so
 Keras) only when it is first used.
 """
 

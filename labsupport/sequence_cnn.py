@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from labsupport.models import without_retracing_warnings
+from labsupport.training import without_retracing_warnings
 
 WAYS = ("shared calls", "TimeDistributed", "folded into batch")
 """The names of the three ways, in the order the chapter shows them."""

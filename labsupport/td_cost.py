@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from labsupport.models import without_retracing_warnings
+from labsupport.training import without_retracing_warnings
 
 VARIANTS: dict[str, str] = {
     "dense": "Dense",

@@ -1,7 +1,19 @@
-"""Training helpers shared by the chapters."""
+"""Training and scoring helpers shared by the chapters and the benchmarks.
+
+* :func:`fit_passes` — train for a number of passes over the data, timed.
+* :func:`fit_within` — Adam on a one-cycle schedule (:func:`one_cycle`), stopped by a
+  :class:`TimeBudget` (defined in :mod:`labsupport.budget`, loaded on first use so that this
+  module imports no Keras).
+* :func:`predicted_labels`, :func:`accuracy` — score with direct calls of the model.
+* :func:`recorded_warnings`, :func:`without_retracing_warnings` — what Keras and TensorFlow
+  say while a block runs.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import math
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -115,3 +127,135 @@ def recorded_warnings() -> Iterator[Warnings]:
         yield kept
     for item in caught:
         (kept.left_out if _backend_notice(item) else kept).append(item)
+
+
+def _keras():
+    import keras
+
+    return keras
+
+
+def one_cycle(
+    total_steps: int, *, peak: float = 3e-3, warmup_fraction: float = 0.15, start: float = 3e-4
+) -> Any:
+    """A one-cycle learning rate: linear warm-up to ``peak``, then cosine decay to near zero."""
+    keras = _keras()
+    total_steps = max(int(total_steps), 2)
+    warmup = max(1, int(total_steps * warmup_fraction))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=start,
+        decay_steps=max(1, total_steps - warmup),
+        alpha=0.01,
+        warmup_target=peak,
+        warmup_steps=warmup,
+    )
+
+
+def _time_budget_class() -> type:
+    from labsupport.budget import TimeBudget
+
+    return TimeBudget
+
+
+def __getattr__(name: str) -> Any:
+    # ``training.TimeBudget`` (and ``from labsupport.training import TimeBudget``) loads the class,
+    # and with it Keras, on first use.
+    if name == "TimeBudget":
+        return _time_budget_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def fit_within(
+    model: Any,
+    x: Any,
+    y: Any,
+    *,
+    seconds: float,
+    epochs: int,
+    batch_size: int = 128,
+    peak_lr: float = 3e-3,
+    clock: str = "wall",
+    seed: int = 0,
+    steps_per_execution: int = 16,
+    callbacks: Sequence[Any] = (),
+) -> Any:
+    """Compile ``model`` with Adam on a one-cycle schedule and train it within ``seconds``.
+
+    The schedule is planned for ``epochs`` full epochs; :class:`TimeBudget` stops earlier if
+    the budget runs out on its ``clock`` (``"wall"`` or ``"machine"``). Labels are integers
+    (sparse categorical cross-entropy). ``steps_per_execution`` batches run in one
+    call into TensorFlow, which saves Python overhead per batch (on a two-core laptop about a
+    fifth of the wall time); the budget is then checked every that many batches. ``callbacks``
+    are extra Keras callbacks run beside the budget (one that scores the model at checkpoints,
+    say); to train without a time limit, pass ``seconds=math.inf``. Returns the budget
+    callback (a :class:`TimeBudget`), which records the time and epochs actually spent.
+    """
+    keras = _keras()
+    keras.utils.set_random_seed(seed)
+    steps = epochs * math.ceil(len(x) / batch_size)
+    if keras.backend.backend() == "torch":  # the PyTorch backend runs one batch per step only
+        steps_per_execution = 1
+    model.compile(
+        optimizer=keras.optimizers.Adam(one_cycle(steps, peak=peak_lr)),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+    )
+    budget = _time_budget_class()(seconds, clock=clock)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=[budget, *callbacks], verbose=0)
+    return budget
+
+
+def predicted_labels(model: Any, x: Any, *, batch_size: int = 500) -> Any:
+    """The class ``model`` picks for each sample of ``x``, calling the model batch by batch.
+
+    ``model.predict`` and ``model.evaluate`` first trace a TensorFlow function for the model.
+    For a model that is scored once, the trace costs more than the forward pass itself; and
+    TensorFlow counts the traces of all Keras models together (their functions share one
+    piece of Python code), so scoring several new models in a row makes it warn about
+    "retracing". A direct call in inference mode gives the same predictions without a trace.
+    """
+    import numpy as np
+
+    keras = _keras()
+    return np.concatenate(
+        [
+            keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)).argmax(-1)
+            for i in range(0, len(x), batch_size)
+        ]
+    )
+
+
+def accuracy(model: Any, x: Any, y: Any, *, batch_size: int = 500) -> float:
+    """The fraction of ``x`` that ``model`` classifies as ``y`` (see :func:`predicted_labels`)."""
+    import numpy as np
+
+    return float(np.mean(predicted_labels(model, x, batch_size=batch_size) == np.asarray(y)))
+
+
+RETRACING_NOTE = "triggered tf.function retracing"
+"""The start of the warning TensorFlow logs when it sees one Python function traced often."""
+
+
+class _NotRetracing(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return RETRACING_NOTE not in record.getMessage()
+
+
+@contextlib.contextmanager
+def without_retracing_warnings() -> Iterator[None]:
+    """Leave out TensorFlow's "triggered tf.function retracing" warning, and nothing else.
+
+    Each new Keras model traces its own training and predict functions once, but TensorFlow
+    counts the traces of all models together (they run the same Python function) and, from
+    the fifth, warns as if one function were traced again and again in a loop. Where a cell
+    builds several models on purpose the warning says nothing, and it holds a memory address
+    that changes from run to run.
+    """
+    logger = logging.getLogger("tensorflow")  # tf.get_logger(), without importing TensorFlow
+    quiet = _NotRetracing()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)

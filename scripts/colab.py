@@ -11,7 +11,8 @@ time. With no address the book offers the labsupport wheel instead, and nothing 
 ``make book`` runs all three, ``copies`` on the downloadable copies of the built book. The
 install cell is ``scripts/install_cell.py`` with the wheel's name and the address filled in.
 The chapters in ``notebooks/`` keep a one-line marker in its place (:data:`MARKER`), which
-imports labsupport, installed in a checkout of the book; the copies a reader downloads (the
+imports labsupport, installed in a checkout of the book (with ``__import__``, so that the
+setup cell's own ``import labsupport`` is the one that names it); the copies a reader downloads (the
 book's ``.ipynb`` button, the student edition) get the whole cell, since a reader uploads one of
 those to Colab. With an address, Colab opens the chapters from the repository itself, so there
 the repository's chapters hold the whole cell too.
@@ -94,7 +95,7 @@ def install_cell(setting: Setting, wheel: str) -> str:
     return re.sub(r"^REPOSITORY = None", f"REPOSITORY = {address}", source, count=1, flags=re.M)
 
 
-MARKER = "import labsupport  # the book's downloadable copies of this chapter install it here first"
+MARKER = '__import__("labsupport")  # the book\'s downloadable copies install labsupport here first'
 """Cell 1 of a chapter in ``notebooks/`` when the book has no address."""
 
 

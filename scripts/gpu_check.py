@@ -429,6 +429,7 @@ try:
         info["cuda"] = torch.cuda.is_available()
         info["cuda_version"] = torch.version.cuda
         info["devices"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+        info["devices"] = info["devices"] or ["cpu"]
         info["default_backend"] = "cuda" if info["cuda"] else "cpu"
     import keras, labsupport, nbval, xdist
     info["keras_backend"] = keras.backend.backend()

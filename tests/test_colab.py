@@ -143,7 +143,7 @@ def test_the_copies_command_refuses_a_missing_folder(tmp_path, capsys):
 
 
 def test_the_marker_says_what_it_stands_for():
-    assert colab.MARKER.startswith("import labsupport  #")
+    assert colab.MARKER.startswith('__import__("labsupport")  #')
     assert len(colab.MARKER) <= 100 and "\n" not in colab.MARKER
 
 

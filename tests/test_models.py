@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from labsupport import models
+from labsupport import models, training
 
 
 def test_quadrant_cnn_lstm_shapes_and_params():
@@ -39,11 +39,11 @@ def test_predicted_labels_and_accuracy_match_predict():
     folded, _, x = _fold_and_wrapper()
     x = np.concatenate([x] * 3)  # 9 samples: batches of 4, 4 and 1
     expected = folded.predict(x, verbose=0).argmax(axis=1)
-    labels = models.predicted_labels(folded, x, batch_size=4)
+    labels = training.predicted_labels(folded, x, batch_size=4)
     np.testing.assert_array_equal(labels, expected)
     y = expected.copy()
     y[:3] = (y[:3] + 1) % 10  # three wrong labels
-    assert models.accuracy(folded, x, y, batch_size=4) == pytest.approx(6 / 9)
+    assert training.accuracy(folded, x, y, batch_size=4) == pytest.approx(6 / 9)
 
 
 def test_naive_model_mirrors_the_question():
@@ -63,7 +63,7 @@ def test_baselines():
 
 
 def test_one_cycle_rises_then_falls():
-    schedule = models.one_cycle(100, peak=1e-2)
+    schedule = training.one_cycle(100, peak=1e-2)
     lrs = [float(schedule(step)) for step in (0, 15, 60, 99)]
     assert lrs[0] < lrs[1] == pytest.approx(1e-2, rel=0.05) and lrs[1] > lrs[2] > lrs[3]
 
@@ -81,7 +81,7 @@ def _tiny():
 
 def test_time_budget_stops_training():
     x, y = np.zeros((64, 3), "float32"), np.zeros((64, 1), "float32")
-    budget = models.TimeBudget(0.3)
+    budget = training.TimeBudget(0.3)
     _tiny().fit(x, y, batch_size=4, epochs=50, verbose=0, callbacks=[_Slow(), budget])
     assert budget.stopped_early
     assert budget.wall_seconds >= 0.3  # how far past it depends on the machine's load: no bound
@@ -92,7 +92,7 @@ def test_time_budget_stops_training():
 
 def test_time_budget_lets_short_training_finish():
     x, y = np.zeros((8, 3), "float32"), np.zeros((8, 1), "float32")
-    budget = models.TimeBudget(60, clock="machine")
+    budget = training.TimeBudget(60, clock="machine")
     _tiny().fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[budget])
     assert not budget.stopped_early and budget.epochs_run == 2 and budget.batches_run == 4
     assert 0 <= budget.machine_seconds <= budget.wall_seconds * budget.cores + 0.5
@@ -101,16 +101,16 @@ def test_time_budget_lets_short_training_finish():
 @pytest.mark.parametrize("bad", [0, -1, "60", None, True])
 def test_time_budget_rejects_bad_budgets(bad):
     with pytest.raises(ValueError):
-        models.TimeBudget(bad)
+        training.TimeBudget(bad)
     with pytest.raises(ValueError):
-        models.TimeBudget(1, clock="cpu")
+        training.TimeBudget(1, clock="cpu")
 
 
 def test_fit_within_records_time():
     x = np.random.default_rng(0).random((32, 4, 14, 14, 1), dtype=np.float32)
     y = np.arange(32) % 10
     m = models.quadrant_cnn_lstm(filters=(4, 4), lstm_units=4)
-    run = models.fit_within(m, x, y, seconds=30, epochs=1, batch_size=16)
+    run = training.fit_within(m, x, y, seconds=30, epochs=1, batch_size=16)
     assert run.epochs_run == 1 and run.batches_run == 2 and run.wall_seconds > 0
 
 
@@ -122,11 +122,11 @@ def test_fit_within_runs_extra_callbacks_and_takes_no_limit():
     record = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda epoch, logs: epochs_seen.append(epoch)
     )
-    run = models.fit_within(
+    run = training.fit_within(
         m, x, y, seconds=float("inf"), epochs=2, batch_size=16, callbacks=[record]
     )
     assert epochs_seen == [0, 1]
-    assert isinstance(run, models.TimeBudget) and not run.stopped_early and run.epochs_run == 2
+    assert isinstance(run, training.TimeBudget) and not run.stopped_early and run.epochs_run == 2
 
 
 def test_importing_models_loads_no_keras():
@@ -179,7 +179,7 @@ def _talk(*args, **kwargs):
 
 def test_without_retracing_warnings_drops_that_warning_only():
     def run():
-        with models.without_retracing_warnings():
+        with training.without_retracing_warnings():
             _talk()
 
     assert _tensorflow_log_during(run) == ["a warning that matters"]
@@ -189,7 +189,7 @@ def test_without_retracing_warnings_drops_that_warning_only():
 @pytest.mark.parametrize("measure", ["td_cost.trace_calls", "td_cost.measure", "three_ways"])
 def test_the_measurements_use_the_one_silencer(monkeypatch, measure):
     """td_cost and sequence_cnn build many models on purpose: they leave out the retracing
-    warning with models.without_retracing_warnings, and let every other warning through."""
+    warning with training.without_retracing_warnings, and let every other warning through."""
     from labsupport import sequence_cnn, td_cost
 
     runs = {

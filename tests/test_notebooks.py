@@ -80,7 +80,7 @@ def test_install_cell_is_hidden_and_shared(notebook):
     assert install.source == reference, "copy the install cell from chapter 1 unchanged"
     # the one-line marker that scripts/colab.py turns into the install cell in the copies
     # readers download (or the whole cell, where Colab opens the chapters from the repository)
-    assert "import labsupport" in install.source.splitlines()[0] or (
+    assert '__import__("labsupport")' in install.source.splitlines()[0] or (
         "--no-deps" in install.source and "LABSUPPORT_SOURCE" in install.source
     )
 

@@ -10,7 +10,7 @@ is first imported). There the section measures
 * the forward FLOPs per image of the four MNIST models of chapter 8, counted from their layers
   (:mod:`benchmarks.flops`; the same on every backend, which the section checks);
 * a training run of the chapter's model (``labsupport.models.quadrant_cnn_lstm``) with the
-  chapter's recipe, ``labsupport.models.fit_within``, 2 epochs capped at 30 s: its accuracy,
+  chapter's recipe, ``labsupport.training.fit_within``, 2 epochs capped at 30 s: its accuracy,
   the images it trained on, and its time as a multiple of the ideal time
   (:mod:`benchmarks.numbers`).
 """
@@ -122,7 +122,7 @@ def train_chapter_model(sizes: dict[str, Any]) -> dict[str, Any]:
     """The chapter's model trained with ``fit_within`` (2 epochs, at most ``train_seconds``)."""
     import keras
 
-    from labsupport import data, models
+    from labsupport import data, models, training
 
     mnist = data.load_mnist(allow_download=False, verbose=False)
     x = data.quadrant_sequences(mnist.x_train[: sizes["train_limit"]])
@@ -132,7 +132,7 @@ def train_chapter_model(sizes: dict[str, Any]) -> dict[str, Any]:
     model = models.quadrant_cnn_lstm()
     per_execution = {"steps_per_execution": 1} if keras.backend.backend() == "torch" else {}
     clock = Clock()
-    budget = models.fit_within(
+    budget = training.fit_within(
         model,
         x,
         y,
@@ -156,7 +156,7 @@ def train_chapter_model(sizes: dict[str, Any]) -> dict[str, Any]:
         "images_trained": numbers.images_trained(budget.batches_run, len(y), BATCH),
         "train_images": int(len(y)),
         "test_images": int(len(y_test)),
-        "accuracy": models.accuracy(model, x_test, y_test),
+        "accuracy": training.accuracy(model, x_test, y_test),
         "steps_per_execution": per_execution.get("steps_per_execution", "fit_within's default"),
     }
 

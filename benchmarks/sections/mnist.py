@@ -3,7 +3,7 @@
 Every model trains once for the largest budget on a one-cycle learning rate stretched over that
 budget in *time*, and is scored on the test set whenever its training time crosses a
 checkpoint (scoring is off the clock). Then the chapter's own recipe,
-``labsupport.models.fit_within``, trains the chapter's model for 60 s.
+``labsupport.training.fit_within``, trains the chapter's model for 60 s.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 from benchmarks import numbers
 from benchmarks.common import log
 from benchmarks.targets import MNIST_ACCURACY, MNIST_SECONDS, TARGET_PLAN_FRACTION
-from labsupport import data, models
+from labsupport import data, models, training
 
 BATCH = 128
 PEAK_LR = 3e-3
@@ -43,7 +43,7 @@ class Checkpoints(keras.callbacks.Callback):
         self.total_s = float(total_s)
         self.points = list(points)
         self.x_test, self.y_test = x_test, y_test
-        self.schedule = models.one_cycle(SCHEDULE_STEPS, peak=PEAK_LR)
+        self.schedule = training.one_cycle(SCHEDULE_STEPS, peak=PEAK_LR)
         self.checkpoints: list[dict[str, Any]] = []
         self.eval_seconds = self.train_s = self.first_batch_s = 0.0
         self.batches_run = 0
@@ -117,7 +117,7 @@ def train_with_checkpoints(
 def target_run(
     x: Any, y: Any, x_test: Any, y_test: Any, *, batches_per_s: float, first_batch_s: float
 ) -> dict:
-    """The chapter's recipe, ``labsupport.models.fit_within``, for 60 s on the chapter model.
+    """The chapter's recipe, ``labsupport.training.fit_within``, for 60 s on the chapter model.
 
     Its one-cycle schedule is planned for 90 % of the epochs that fit in the 60 s left after the
     first batch (at the speed measured in the curve run; at least one), so the learning rate has
@@ -127,12 +127,12 @@ def target_run(
     usable = max(MNIST_SECONDS - first_batch_s, 1.0)
     epochs = max(1, int(TARGET_PLAN_FRACTION * batches_per_s * usable / steps_per_epoch))
     model = models.quadrant_cnn_lstm()
-    budget = models.fit_within(
+    budget = training.fit_within(
         model, x, y, seconds=MNIST_SECONDS, epochs=epochs, batch_size=BATCH, **_per_execution()
     )
     return {
         "model": "quadrant_cnn_lstm",
-        "recipe": "labsupport.models.fit_within",
+        "recipe": "labsupport.training.fit_within",
         "budget_s": MNIST_SECONDS,
         "epochs_planned": epochs,
         "train_s": budget.seconds_used,
@@ -225,7 +225,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         "checkpoint_every_s": cfg["mnist_checkpoint_every"],
         "target_accuracy": MNIST_ACCURACY,
         "clock": "training time from the start of fit (tracing included), scoring excluded",
-        "schedule": "Adam, one-cycle learning rate (labsupport.models.one_cycle) over the "
+        "schedule": "Adam, one-cycle learning rate (labsupport.training.one_cycle) over the "
         "largest budget, in training time",
         "models": results,
         "target_run": target,
