@@ -142,3 +142,17 @@ def test_checker_finds_a_self_check_that_does_not_answer(tmp_path):
     report = bc.check_book(_selfcheck_book(tmp_path, script=False), chromium=bc.find_chromium())
     found = "\n".join(report.problems["notebooks/01_x.html"])
     assert "self-check ch02.q1 answered" in found
+
+
+def test_alt_text_is_checked_on_every_page_not_only_chapters():
+    from tests.browser.pages import check_alt_text, parse_html
+
+    tree, _ = parse_html(
+        "<html><body><img src='../_images/a.png' alt='../_images/a.png'></body></html>"
+    )
+    assert "no alt text" in " ".join(check_alt_text(tree))
+    tree, _ = parse_html(
+        "<html><body><img src='../_images/a.png' alt='Bars of seconds per chapter'>"
+        "<img src='../_static/logo.png'></body></html>"
+    )
+    assert check_alt_text(tree) == []

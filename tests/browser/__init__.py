@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chromium import Server, find_chromium, probe, screenshot
-from .pages import check_chapter, check_links, pages, parse_html, solution_cells
+from .pages import check_alt_text, check_chapter, check_links, pages, parse_html, solution_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,6 +124,7 @@ def check_book(
         report.checked.append(rel)
         tree, ids = parse_html(page.read_text(encoding="utf-8", errors="replace"))
         report.add(rel, check_links(page, html_dir, tree, ids))
+        report.add(rel, check_alt_text(tree))
         if page in chapters:
             notebook = notebooks / f"{page.stem}.ipynb" if notebooks else None
             report.add(rel, *check_chapter(page, tree, notebook))

@@ -145,6 +145,18 @@ def check_links(page: Path, html_dir: Path, tree: Element, ids: set[str]) -> lis
     return problems
 
 
+def check_alt_text(tree: Element) -> list[str]:
+    """Every figure a page's cells drew says in its alt text what it shows (any page)."""
+    problems = []
+    for img in tree.find_all("img"):
+        if "_images/" not in img.attrs.get("src", ""):
+            continue
+        alt = (img.attrs.get("alt") or "").strip()
+        if not alt or "_images/" in alt or alt.lower().endswith((".png", ".svg", ".jpg")):
+            problems.append(f"a figure has no alt text saying what it shows: {img.attrs['src']}")
+    return problems
+
+
 def solution_cells(tree: Element) -> list[Element]:
     return tree.find_all("div", "cell", "tag_solution")
 
@@ -168,10 +180,6 @@ def check_chapter(page: Path, tree: Element, notebook: Path | None) -> tuple[lis
             warnings.append("no figures: this chapter draws no plot")
     elif not images:
         problems.append("no figures (no <img> from _images/)")
-    for img in images:
-        alt = (img.attrs.get("alt") or "").strip()
-        if not alt or "_images/" in alt or alt.lower().endswith((".png", ".svg", ".jpg")):
-            problems.append(f"a figure has no alt text saying what it shows: {img.attrs['src']}")
     outputs = tree.find_all("div", "cell_output")
     if not outputs:
         problems.append("no executed outputs (no div.cell_output)")
