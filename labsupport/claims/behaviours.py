@@ -303,11 +303,12 @@ BEHAVIOURS = (
         "masks.lstm_sequences_pass_mask",
         (
             "Whether LSTM(return_sequences=True), and TimeDistributed(Dense(1)) after it, "
-            "pass the mask on to the next layer depends on the Keras version: Keras 3.10 to "
-            "3.15 pass it on; keras-team/keras PR #23235 (on master, for 3.16) sets "
-            "supports_masking = False on RNN, Bidirectional and TimeDistributed, whose outputs "
-            "then carry no mask, and Keras warns that the mask is destroyed. Either way the "
-            "LSTM uses the mask it is given."
+            "pass the mask on to the next layer depends on the Keras version; the chapter "
+            "observes this build's. As reference results, not of this build: Keras 3.10.0, "
+            "3.13.2 and 3.15.1 pass it on; with keras-team/keras PR #23235 (on master, for "
+            "3.16), which sets supports_masking = False on RNN, Bidirectional and "
+            "TimeDistributed, their outputs carry no mask and Keras warns that the mask is "
+            "destroyed. Either way the LSTM uses the mask it is given."
         ),
         "10_padding_and_masks",
     ),
@@ -317,8 +318,9 @@ BEHAVIOURS = (
             "At a masked step an LSTM(return_sequences=True) leaves its state alone, and its "
             "output there depends on the kernel: the last real step's output, repeated "
             "(Keras's own step-by-step loop: TensorFlow on a CPU, JAX on any device), or zeros"
-            " (TensorFlow's cuDNN kernel on a GPU, and the LSTMs of a Bidirectional, which "
-            "asks them for zeros)."
+            " (the LSTMs of a Bidirectional, which asks them for zeros, as observed; and, by "
+            "a comment in Keras's source, not observed on a CPU, TensorFlow's cuDNN kernel on "
+            "a GPU)."
         ),
         "10_padding_and_masks",
     ),
@@ -403,7 +405,8 @@ BEHAVIOURS = (
             "of the steps: after predict on 5 steps, 2 sequences of 6 steps come back with "
             "their first 2 steps, and 8 sequences of 6 steps fail with an out-of-bounds index"
             " inside the graph (compiled without XLA; with XLA see "
-            "time_distributed.xla_hides_index_error). Keras 3.10 and 3.13 keep every step."
+            "time_distributed.xla_hides_index_error). Keras 3.10 and 3.13 keep every step (a "
+            "reference result, not of this build)."
         ),
         "07_one_cnn_over_a_sequence",
         backends=("tensorflow",),
