@@ -74,6 +74,8 @@ def kind_of(test_file: str) -> str | None:
     paths = [name] + [name[:i] + "/" + name[i + 1 :] for i, c in enumerate(name) if c == "_"]
     if any((PACKAGE / f"{p}.py").is_file() or (PACKAGE / p).is_dir() for p in paths):
         return "unit"  # test_plotting_cnn_lstm: labsupport/plotting/cnn_lstm.py
+    if name.endswith("_data") and (PACKAGE / "data" / f"{name[:-5]}.py").is_file():
+        return "unit"  # test_padded_data: labsupport/data/padded.py
     return None
 
 

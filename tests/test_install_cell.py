@@ -10,7 +10,8 @@ added by a ``.pth`` are not processed, so the editable finder never loads), but 
 outside the environment. The overlay keeps the borrowed environment read-only and labsupport
 truly absent.
 
-Chapter 1 then runs in fast mode on a kernel using that environment's Python, with
+Chapter 1, as a reader downloads it (with the whole install cell in place of the checkout's
+one-line marker), then runs in fast mode on a kernel using that environment's Python, with
 ``LABSUPPORT_SOURCE`` naming a copy of this checkout; its install cell runs
 ``pip install --no-deps SOURCE`` and says so.
 """
@@ -26,6 +27,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+
+from scripts import colab
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "notebooks" / "01_one_to_one_echo.ipynb"
@@ -119,7 +122,9 @@ def test_chapter_1_installs_labsupport_and_runs(bare_env, tmp_path, monkeypatch)
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
     monkeypatch.delenv("PYTHONPATH", raising=False)
 
+    # the copy a reader downloads: the chapter's marker becomes the whole install cell
     nb = nbformat.read(CHAPTER, as_version=4)
+    assert colab.reader_copy(nb, colab.read_setting(), colab.wheel_name())
     workdir = tmp_path / "run"
     workdir.mkdir()  # not the checkout, where ./labsupport would be importable
     NotebookClient(

@@ -107,7 +107,9 @@ def _run_afresh(app, docname, source) -> None:
     """With the cache on, a page of :data:`RUN_AFRESH` runs anyway (myst-nb's file-level
     ``execution_mode``, set in its front matter as it is read); other modes are left alone."""
     if docname in RUN_AFRESH and app.config.nb_execution_mode == "cache":
-        if source[0].startswith("---\n") and "\nmystnb:" not in source[0]:
+        front = source[0].split("\n---", 1)[0] if source[0].startswith("---\n") else None
+        # only the page's front matter counts: a code cell's options may hold `mystnb:` too
+        if front is not None and "\nmystnb:" not in front:
             source[0] = source[0].replace("---\n", "---\nmystnb:\n  execution_mode: force\n", 1)
 
 
