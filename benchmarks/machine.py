@@ -101,7 +101,8 @@ def onednn() -> str | None:
 
 
 def commit() -> str | None:
-    """The repository's commit, with ``+changes`` when the work tree differs from it."""
+    """The repository's commit, with ``+changes`` when the work tree differs from it (the
+    results files aside, which an earlier section of the same run may have written)."""
     git = shutil.which("git")
     root = Path(__file__).resolve().parents[1]
     if not git or not (root / ".git").exists():
@@ -111,7 +112,15 @@ def commit() -> str | None:
             [git, "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True
         ).stdout.strip()
         dirty = subprocess.run(
-            [git, "status", "--porcelain", "--untracked-files=no"],
+            [
+                git,
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!benchmarks/results",
+            ],
             cwd=root,
             capture_output=True,
             text=True,
